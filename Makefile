@@ -1,0 +1,66 @@
+# zequenze.control: the two entry points are `make demo` and `make test`.
+# Every target creates (or reuses) the pinned dev venv on demand.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+VENV ?= $(ROOT)/.venv
+# The controller Python: ansible-core 2.21 needs >= 3.12. pyenv shims exit 127,
+# so prefer the real binary under the pyenv root.
+PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) $(shell command -v python3.12 2>/dev/null) python3)
+VENV_STAMP := $(VENV)/.stamp
+BIN := $(VENV)/bin
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_HOME := $(ROOT)/.ansible
+export VENV
+
+.PHONY: help venv demo test bench reliability clean \
+        test-emulator test-units test-sanity test-integration test-molecule test-lint
+
+help:
+	@echo "make demo   - run the main job against an emulator it starts itself"
+	@echo "make test   - run every check (what .ci/run runs)"
+	@echo "make bench  - benchmarks, figures printed"
+
+$(VENV_STAMP): requirements-dev.txt emulator/pyproject.toml
+	rm -rf "$(VENV)"
+	"$(PYTHON)" -m venv "$(VENV)"
+	"$(BIN)/pip" install --quiet --disable-pip-version-check -r requirements-dev.txt
+	"$(BIN)/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ./emulator
+	touch "$@"
+
+venv: $(VENV_STAMP)
+
+demo: venv
+	scripts/demo.sh
+
+# Every check; the first failure stops the run with a non-zero exit.
+test: venv test-emulator test-units test-sanity test-integration test-molecule test-lint
+	@echo "make test: all checks passed"
+
+test-emulator: venv
+	scripts/test-emulator.sh
+
+test-units: venv
+	scripts/test-units.sh
+
+test-sanity: venv
+	scripts/test-sanity.sh
+
+test-integration: venv
+	scripts/test-integration.sh
+
+test-molecule: venv
+	scripts/test-molecule.sh
+
+test-lint: venv
+	scripts/test-lint.sh
+
+bench: venv
+	scripts/bench.sh
+
+clean:
+	rm -rf .tree tests/output .ansible .pytest_cache .coverage

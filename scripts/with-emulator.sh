@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Run a command against a fresh emulator on a free loopback port, then stop it.
+#
+#   scripts/with-emulator.sh [EMULATOR OPTIONS...] -- COMMAND [ARGS...]
+#
+# The command sees ZEQUENZE_API_URL, ZEQUENZE_API_TOKEN (demo-token unless set
+# or a --tokens file is given), ZEQUENZE_EMULATOR_PORT, ZEQUENZE_EMULATOR_DB and
+# ZEQUENZE_EMULATOR_LOG. The exit status is the command's.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+emulator_args=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do emulator_args+=("$1"); shift; done
+[ "${1:-}" = "--" ] || { echo "usage: $0 [EMULATOR OPTIONS...] -- COMMAND [ARGS...]" >&2; exit 2; }
+shift
+
+workdir=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-emulator.XXXXXX")
+port=$(free_port)
+export ZEQUENZE_EMULATOR_PORT=$port
+export ZEQUENZE_EMULATOR_DB=${ZEQUENZE_EMULATOR_DB:-$workdir/emulator.db}
+export ZEQUENZE_EMULATOR_LOG=$workdir/emulator.log
+export ZEQUENZE_API_URL=http://127.0.0.1:$port/api/v1
+case " ${emulator_args[*]:-} " in
+  *" --tokens "*) ;;
+  *) export ZEQUENZE_API_TOKEN=${ZEQUENZE_API_TOKEN:-demo-token} ;;
+esac
+
+"$VENV/bin/zequenze-control-emulator" --host 127.0.0.1 --port "$port" \
+  --db "$ZEQUENZE_EMULATOR_DB" ${emulator_args[@]+"${emulator_args[@]}"} \
+  >"$ZEQUENZE_EMULATOR_LOG" 2>&1 &
+emulator_pid=$!
+
+stop_emulator() {
+  kill "$emulator_pid" 2>/dev/null || true
+  wait "$emulator_pid" 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap stop_emulator EXIT
+
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$emulator_pid" 2>/dev/null; then
+    echo "emulator exited before it was ready:" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1
+  fi
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "emulator not ready after 10 s" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1; }
+
+status=0
+"$@" || status=$?
+exit "$status"
