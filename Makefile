@@ -26,8 +26,7 @@ help:
 	@echo "make bench  - benchmarks, figures printed"
 
 $(VENV_STAMP): requirements-dev.txt emulator/pyproject.toml
-	rm -rf "$(VENV)"
-	"$(PYTHON)" -m venv "$(VENV)"
+	[ -x "$(BIN)/python" ] || "$(PYTHON)" -m venv "$(VENV)"
 	"$(BIN)/pip" install --quiet --disable-pip-version-check -r requirements-dev.txt
 	"$(BIN)/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ./emulator
 	touch "$@"

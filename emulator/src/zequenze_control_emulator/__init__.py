@@ -1,0 +1,1 @@
+"""Emulator of the Zequenze Control API (headless inventory operations)."""
