@@ -15,6 +15,10 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do emulator_args+=("$1"); shift; done
 [ "${1:-}" = "--" ] || { echo "usage: $0 [EMULATOR OPTIONS...] -- COMMAND [ARGS...]" >&2; exit 2; }
 shift
 
+# The emulator always runs from the main dev venv, whatever $VENV the caller
+# tests with (the version matrix points $VENV at an older ansible-core).
+EMULATOR_BIN=${ZEQUENZE_EMULATOR_BIN:-$ROOT/.venv/bin/zequenze-control-emulator}
+
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-emulator.XXXXXX")
 port=$(free_port)
 export ZEQUENZE_EMULATOR_PORT=$port
@@ -26,7 +30,7 @@ case " ${emulator_args[*]:-} " in
   *) export ZEQUENZE_API_TOKEN=${ZEQUENZE_API_TOKEN:-demo-token} ;;
 esac
 
-"$VENV/bin/zequenze-control-emulator" --host 127.0.0.1 --port "$port" \
+"$EMULATOR_BIN" --host 127.0.0.1 --port "$port" \
   --db "$ZEQUENZE_EMULATOR_DB" ${emulator_args[@]+"${emulator_args[@]}"} \
   >"$ZEQUENZE_EMULATOR_LOG" 2>&1 &
 emulator_pid=$!
