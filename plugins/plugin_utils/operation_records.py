@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: Zequenze Control collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller-side reading of operation records for the roles' filters.
+
+The API answers GET with ``operation_details`` and POST with ``operation_config``;
+a summary reads either shape so reports never depend on which call produced it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+TERMINAL_STATUSES = ("completed", "failed", "cancelled")
+ACTIVE_STATUSES = ("scheduled", "in_progress")
+
+_UTC = datetime.timezone.utc
+
+
+class RecordError(ValueError):
+    """A record or argument a filter cannot read; the message names the field."""
+
+
+def parse_timestamp(value, field):
+    """An aware datetime from ISO 8601 (``Z`` allowed), None for an empty value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    else:
+        text = str(value).strip()
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            raise RecordError("%s must be an ISO 8601 timestamp, got %r" % (field, value))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_UTC)  # the API writes UTC
+    return parsed
+
+
+def _int(record, key, default=0):
+    value = record.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise RecordError("operation field %s must be a whole number, got %r" % (key, value))
+
+
+def summarize(record):
+    """A flat, report-ready view of one operation record (GET or POST shape)."""
+    if not isinstance(record, dict):
+        raise RecordError("an operation record must be a mapping, got %s" % type(record).__name__)
+    details = record.get("operation_details") or {}
+    config = record.get("operation_config") or {}
+    total = _int(record, "total_devices", _int(record, "target_device_count"))
+    failed = _int(record, "failed_devices")
+    processed = _int(record, "processed_devices")
+    errors = details.get("error_summary") or record.get("error_summary") or {}
+    return {
+        "id": str(record.get("id", "")),
+        "operation_type": record.get("operation_type"),
+        "status": record.get("status"),
+        "organizations": list(details.get("organization_ids") or config.get("organizations") or []),
+        "device_types": list(details.get("device_types") or config.get("device_types") or []),
+        "progress": _int(record, "progress"),
+        "total_devices": total,
+        "processed_devices": processed,
+        "failed_devices": failed,
+        "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
+        "error_summary": dict((str(k), int(v)) for k, v in errors.items()),
+        "created_at": record.get("created_at"),
+        "scheduled_for": record.get("scheduled_for"),
+        "updated_at": record.get("updated_at"),
+        "estimated_completion": record.get("estimated_completion"),
+    }
+
+
+def totals(records):
+    """Sums over many records: devices, failure share, and each error category."""
+    summaries = [summarize(r) for r in records]
+    total = sum(s["total_devices"] for s in summaries)
+    failed = sum(s["failed_devices"] for s in summaries)
+    errors = {}
+    for summary in summaries:
+        for category, count in summary["error_summary"].items():
+            errors[category] = errors.get(category, 0) + count
+    statuses = {}
+    for summary in summaries:
+        statuses[summary["status"]] = statuses.get(summary["status"], 0) + 1
+    return {
+        "operations": len(summaries),
+        "total_devices": total,
+        "processed_devices": sum(s["processed_devices"] for s in summaries),
+        "failed_devices": failed,
+        "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
+        "statuses": dict(sorted(statuses.items(), key=lambda item: str(item[0]))),
+        "error_summary": dict(sorted(errors.items())),
+    }
+
+
+def _non_negative(name, value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if isinstance(value, bool) or not number >= 0:
+        raise RecordError("%s must be a number of at least 0, got %r" % (name, value))
+    return number
+
+
+def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hours):
+    """Sort records into overdue, stalled and recently failed (one record may be in two)."""
+    reference = parse_timestamp(now, "now") if now else datetime.datetime.now(_UTC)
+    overdue_after = datetime.timedelta(minutes=_non_negative("overdue_minutes", overdue_minutes))
+    stalled_after = datetime.timedelta(minutes=_non_negative("stalled_minutes", stalled_minutes))
+    failed_since = reference - datetime.timedelta(hours=_non_negative("failed_hours", failed_hours))
+
+    def minutes(delta):
+        return int(delta.total_seconds() // 60)
+
+    found = {"overdue": [], "stalled": [], "failed": []}
+    for record in records:
+        summary = summarize(record)
+        status = summary["status"]
+        updated = parse_timestamp(summary["updated_at"], "updated_at") or parse_timestamp(summary["created_at"], "created_at")
+        if status in ACTIVE_STATUSES:
+            eta = parse_timestamp(summary["estimated_completion"], "estimated_completion")
+            if eta is not None and reference - eta > overdue_after:
+                found["overdue"].append(dict(summary, reason="%d min past its estimated completion %s" % (minutes(reference - eta), summary["estimated_completion"])))
+            start = parse_timestamp(summary["scheduled_for"], "scheduled_for")
+            if status == "scheduled" and start is not None and reference - start > stalled_after:
+                found["stalled"].append(dict(summary, reason="not started %d min after its scheduled time %s" % (minutes(reference - start), summary["scheduled_for"])))
+            elif status == "in_progress" and updated is not None and reference - updated > stalled_after:
+                found["stalled"].append(dict(summary, reason="no progress for %d min (at %d%%, last update %s)" % (minutes(reference - updated), summary["progress"], summary["updated_at"])))
+        elif status == "failed" and (updated is None or updated >= failed_since):
+            found["failed"].append(dict(summary, reason="failed at %s with %d of %d devices failed" % (summary["updated_at"], summary["failed_devices"], summary["total_devices"])))
+    ids = []
+    for category in ("overdue", "stalled", "failed"):
+        for item in found[category]:
+            if item["id"] not in ids:
+                ids.append(item["id"])
+    found["ids"] = ids
+    found["count"] = len(ids)
+    found["checked_at"] = reference.astimezone(_UTC).isoformat(timespec="seconds")
+    return found

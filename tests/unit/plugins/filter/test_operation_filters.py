@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters over operation records: summaries, totals and the monitoring classification."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.zequenze.control.plugins.filter.operation_summary import operation_summary
+from ansible_collections.zequenze.control.plugins.filter.operation_totals import operation_totals
+from ansible_collections.zequenze.control.plugins.filter.operations_needing_attention import operations_needing_attention
+
+GET_RECORD = {
+    "id": "12345",
+    "operation_type": "bulk_serial_sync",
+    "status": "in_progress",
+    "progress": 65,
+    "total_devices": 150,
+    "processed_devices": 98,
+    "failed_devices": 2,
+    "created_at": "2024-01-15T10:30:00Z",
+    "updated_at": "2024-01-15T11:45:30Z",
+    "estimated_completion": "2024-01-15T12:15:00Z",
+    "operation_details": {
+        "device_types": ["router", "switch", "access_point"],
+        "organization_ids": [101, 102],
+        "error_summary": {"connection_timeouts": 1, "authentication_failures": 1},
+    },
+}
+
+POST_RECORD = {
+    "id": 67890,
+    "operation_type": "bulk_serial_sync",
+    "status": "scheduled",
+    "created_at": "2024-01-15T14:30:00Z",
+    "scheduled_for": "2024-01-16T02:00:00Z",
+    "target_device_count": 245,
+    "operation_config": {"organizations": [101, 102, 103], "device_types": ["router", "switch"]},
+}
+
+
+def record(**changes):
+    return dict(GET_RECORD, **changes)
+
+
+def test_summary_reads_the_get_shape():
+    summary = operation_summary(GET_RECORD)
+    assert summary["organizations"] == [101, 102]
+    assert summary["device_types"] == ["router", "switch", "access_point"]
+    assert (summary["total_devices"], summary["processed_devices"], summary["failed_devices"]) == (150, 98, 2)
+    assert summary["failed_percent"] == 1.33
+    assert summary["error_summary"] == {"connection_timeouts": 1, "authentication_failures": 1}
+
+
+def test_summary_reads_the_post_shape():
+    summary = operation_summary(POST_RECORD)
+    assert summary["id"] == "67890"
+    assert summary["organizations"] == [101, 102, 103]
+    assert summary["total_devices"] == 245
+    assert summary["failed_percent"] == 0.0
+    assert summary["error_summary"] == {}
+
+
+def test_summary_maps_over_a_list():
+    assert [s["id"] for s in operation_summary([GET_RECORD, POST_RECORD])] == ["12345", "67890"]
+
+
+@pytest.mark.parametrize("bad, message", [("x", "must be a mapping"), (record(failed_devices="many"), "failed_devices must be a whole number")])
+def test_summary_refuses_what_it_cannot_read(bad, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        operation_summary(bad)
+
+
+def test_totals_add_devices_and_error_categories():
+    second = record(id="2", status="completed", total_devices=50, processed_devices=50, failed_devices=3,
+                    operation_details={"organization_ids": [103], "error_summary": {"connection_timeouts": 2, "unsupported_firmware": 1}})
+    result = operation_totals([GET_RECORD, second])
+    assert result == {
+        "operations": 2,
+        "total_devices": 200,
+        "processed_devices": 148,
+        "failed_devices": 5,
+        "failed_percent": 2.5,
+        "statuses": {"completed": 1, "in_progress": 1},
+        "error_summary": {"authentication_failures": 1, "connection_timeouts": 3, "unsupported_firmware": 1},
+    }
+
+
+def test_totals_of_nothing_are_zero():
+    assert operation_totals([])["failed_percent"] == 0.0
+
+
+def test_totals_want_a_list():
+    with pytest.raises(AnsibleFilterError, match="expected a list"):
+        operation_totals(GET_RECORD)
+
+
+NOW = "2024-01-15T13:00:00Z"
+
+
+def test_attention_finds_overdue_stalled_and_failed():
+    records = [
+        record(id="late", updated_at="2024-01-15T12:55:00Z", estimated_completion="2024-01-15T12:00:00Z"),
+        record(id="stuck", updated_at="2024-01-15T12:00:00Z", estimated_completion="2024-01-15T14:00:00Z"),
+        record(id="never-started", status="scheduled", scheduled_for="2024-01-15T11:00:00Z", estimated_completion="2024-01-15T15:00:00Z"),
+        record(id="broke", status="failed", updated_at="2024-01-15T09:00:00Z"),
+        record(id="old-failure", status="failed", updated_at="2024-01-13T09:00:00Z"),
+        record(id="fine", updated_at="2024-01-15T12:59:00Z", estimated_completion="2024-01-15T13:20:00Z"),
+        record(id="done", status="completed", updated_at="2024-01-15T12:00:00Z", estimated_completion="2024-01-15T11:00:00Z"),
+    ]
+    found = operations_needing_attention(records, now=NOW, overdue_minutes=30, stalled_minutes=30, failed_hours=24)
+    assert [o["id"] for o in found["overdue"]] == ["late"]
+    assert [o["id"] for o in found["stalled"]] == ["stuck", "never-started"]
+    assert [o["id"] for o in found["failed"]] == ["broke"]
+    assert found["ids"] == ["late", "stuck", "never-started", "broke"]
+    assert found["count"] == 4
+    assert found["checked_at"] == "2024-01-15T13:00:00+00:00"
+    assert "60 min past its estimated completion" in found["overdue"][0]["reason"]
+    assert "no progress for 60 min (at 65%" in found["stalled"][0]["reason"]
+    assert "not started 120 min after" in found["stalled"][1]["reason"]
+
+
+def test_attention_margins_are_respected():
+    late = record(updated_at="2024-01-15T12:55:00Z", estimated_completion="2024-01-15T12:00:00Z")
+    assert operations_needing_attention([late], now=NOW, overdue_minutes=61)["count"] == 0
+    assert operations_needing_attention([late], now=NOW, overdue_minutes="59")["count"] == 1
+
+
+def test_one_operation_in_two_lists_counts_once():
+    both = record(updated_at="2024-01-15T11:00:00Z", estimated_completion="2024-01-15T12:00:00Z")
+    found = operations_needing_attention([both], now=NOW)
+    assert len(found["overdue"]) == len(found["stalled"]) == 1
+    assert found["count"] == 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"overdue_minutes": -1}, "overdue_minutes must be a number of at least 0"),
+    ({"stalled_minutes": True}, "stalled_minutes must be a number"),
+    ({"failed_hours": "soon"}, "failed_hours must be a number"),
+    ({"now": "tomorrow"}, "now must be an ISO 8601 timestamp"),
+])
+def test_attention_bad_arguments_name_the_field(kwargs, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        operations_needing_attention([GET_RECORD], **kwargs)
+
+
+def test_attention_bad_record_timestamp_names_the_field():
+    with pytest.raises(AnsibleFilterError, match="estimated_completion must be an ISO 8601"):
+        operations_needing_attention([record(estimated_completion="soon")], now=NOW)
+
+
+def test_attention_wants_a_list():
+    with pytest.raises(AnsibleFilterError, match="expected a list"):
+        operations_needing_attention(GET_RECORD)
