@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Build the collection tarball the way a release does, check what went into it,
+# install it into an empty collections path and document every plugin, role and
+# playbook from that install, so a packaging mistake fails CI.
+#
+#   scripts/test-package.sh            # with $VENV (default .venv)
+#   VENV=.venv-core216 scripts/test-package.sh
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-package.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+src_parent=$work/src
+src=$src_parent/ansible_collections/zequenze/control
+installed_parent=$work/installed
+core=$(ansible --version | sed -n '1s/.*core \([0-9.]*\).*/\1/p')
+
+fail() { echo "test-package (ansible-core $core): $*" >&2; exit 1; }
+
+# Build from the files git knows, not from the work tree: untracked scratch
+# files and other engineers' output must not decide what a release contains.
+sync_collection_tree "$src"
+log "ansible-core $core: building the tarball"
+(cd "$src" && ansible-galaxy collection build --force --output-path "$work/dist" >/dev/null)
+tarball=$(ls "$work"/dist/zequenze-control-*.tar.gz)
+tar -tzf "$tarball" | sed 's#^\./##; s#/$##' | sort > "$work/contents.txt"
+log "$(basename "$tarball"): $(wc -l < "$work/contents.txt") entries, $(du -k "$tarball" | cut -f1) KiB"
+
+# What a release must never contain: dev environments, generated trees, the
+# emulator and its tests, build scripts, databases, logs, caches.
+forbidden='^(\.venv|\.tree|\.ansible|\.cache|\.ci|\.git|emulator|scripts|Makefile|requirements-dev\.txt|requirements-core-|tests/output|tests/emulator|tests/ecosystem|build|reports)(/|$)|(^|/)(__pycache__|\.pytest_cache|\.hypothesis|molecule)(/|$)|\.(pyc|db|db-wal|db-shm|log|tar\.gz)$'
+if grep -E "$forbidden" "$work/contents.txt" > "$work/bad.txt"; then
+  fail "dev files in the tarball:"$'\n'"$(head -n 20 "$work/bad.txt")"
+fi
+
+# What it must contain: metadata, licence, docs, and every shipped source file.
+required=(MANIFEST.json FILES.json README.md COPYING meta/runtime.yml meta/execution-environment.yml requirements.txt CHANGELOG.md)
+while IFS= read -r path; do required+=("$path"); done < <(
+  cd "$src" && git ls-files plugins roles playbooks docs changelogs |
+    grep -Ev '(^|/)(molecule|__pycache__)/' )
+for path in "${required[@]}"; do
+  grep -qxF "$path" "$work/contents.txt" || fail "missing from the tarball: $path"
+done
+
+# Secrets: key material, token files, or a bearer token written out in full.
+mkdir -p "$work/unpacked"
+tar -xzf "$tarball" -C "$work/unpacked"
+if grep -Ei '\.(pem|key|p12|pfx|crt)$|(^|/)\.env$|(^|/)tokens?[^/]*\.ya?ml$' "$work/contents.txt"; then
+  fail "key, certificate or token files in the tarball (above)"
+fi
+secret_patterns=('-----BEGIN [A-Z ]*PRIVATE KEY-----' 'Bearer [A-Za-z0-9._~+/-]{20,}' '(api_token|ZEQUENZE_API_TOKEN)["'"'"']?[:=] *["'"'"']?[A-Za-z0-9._~+/-]{24,}')
+for pattern in "${secret_patterns[@]}"; do
+  if grep -rIEn -- "$pattern" "$work/unpacked" > "$work/secrets.txt"; then
+    fail "something that looks like a secret (pattern: $pattern):"$'\n'"$(cut -c1-200 "$work/secrets.txt" | head -n 5)"
+  fi
+done
+if [ -n "${ZEQUENZE_API_TOKEN:-}" ] && grep -rIlF -- "$ZEQUENZE_API_TOKEN" "$work/unpacked" >/dev/null; then
+  fail "the token in ZEQUENZE_API_TOKEN appears in the tarball"
+fi
+
+log "installing into an empty collections path"
+# Read the collection from one path only; run outside the repository so that
+# nothing adjacent can stand in for the install.
+in_path() { # COLLECTIONS_PARENT CMD...
+  local parent=$1; shift
+  (cd "$work" && ANSIBLE_COLLECTIONS_PATH=$parent ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+    ANSIBLE_HOME=$work/ansible-home "$@")
+}
+in_path "$installed_parent" ansible-galaxy collection install --offline "$tarball" -p "$installed_parent" >/dev/null
+in_path "$installed_parent" ansible-galaxy collection verify --offline -p "$installed_parent" zequenze.control >/dev/null ||
+  fail "ansible-galaxy collection verify found modified or missing files"
+
+# An execution environment built with this collection gets its requirements:
+# ask ansible-builder's own introspection (run during an EE build) about the install.
+"$ROOT/.venv/bin/ansible-builder" introspect "$installed_parent" > "$work/introspect.yml" 2>&1 ||
+  fail "ansible-builder introspect failed: $(cat "$work/introspect.yml")"
+python3 - "$work/introspect.yml" "$src/requirements.txt" "$src/bindep.txt" <<'PY' || fail "execution environment requirements (above)"
+import sys, yaml
+found = yaml.safe_load(open(sys.argv[1]).read().split("---", 1)[1])
+def lines(path):
+    return sorted(l.split("#")[0].strip() for l in open(path) if l.split("#")[0].strip())
+for kind, path in (("python", sys.argv[2]), ("system", sys.argv[3])):
+    want = lines(path)
+    got = sorted(entry.split("#")[0].strip() for entry in found.get(kind) or [])
+    if got != want:
+        sys.exit(f"ansible-builder would install {kind} {got}, expected {want} from {path}")
+PY
+
+# Every plugin and role in the source must be listed and documented from the
+# install, without a warning.
+types=(module filter test lookup inventory callback role)
+documented=0
+for type in "${types[@]}"; do
+  in_path "$src_parent" ansible-doc -t "$type" -l zequenze.control --json > "$work/src-$type.json" 2>/dev/null || echo '{}' > "$work/src-$type.json"
+  in_path "$installed_parent" ansible-doc -t "$type" -l zequenze.control --json > "$work/inst-$type.json" 2>"$work/err.txt" ||
+    fail "ansible-doc -t $type -l failed on the install: $(cat "$work/err.txt")"
+  names=$(python3 - "$work/src-$type.json" "$work/inst-$type.json" <<'PY'
+import json, sys
+def names(path):
+    data = json.load(open(path))
+    # roles list as {"collection": {"roles": {...}}} on some cores, flat on others
+    out = set()
+    for key, value in data.items():
+        if key.startswith("zequenze.control.") or "." not in key:
+            out.add(key if "." in key else "zequenze.control." + key)
+        elif isinstance(value, dict):
+            out.update(k if k.startswith("zequenze.control.") else "zequenze.control." + k
+                       for k in value.get("roles", value))
+    return out
+src, inst = names(sys.argv[1]), names(sys.argv[2])
+missing = sorted(src - inst)
+if missing:
+    sys.exit("missing from the install: " + ", ".join(missing))
+print("\n".join(sorted(inst)))
+PY
+) || fail "$type: $names"
+  for name in $names; do
+    in_path "$installed_parent" ansible-doc -t "$type" "$name" > "$work/doc.txt" 2> "$work/err.txt" ||
+      fail "ansible-doc -t $type $name failed: $(cat "$work/err.txt")"
+    # ansible-core 2.21 warns about its own internal _protomatter collection when documenting roles.
+    if grep -E '\[(WARNING|ERROR)\]' "$work/err.txt" | grep -v "/_protomatter' does not have a MANIFEST.json"; then
+      fail "ansible-doc -t $type $name warned (above)"
+    fi
+    [ -s "$work/doc.txt" ] || fail "ansible-doc -t $type $name printed nothing"
+    documented=$((documented + 1))
+  done
+done
+
+# Source files that ansible-doc must have seen (guards against an empty list).
+for file in "$src"/plugins/modules/*.py; do
+  [ -e "$file" ] || continue
+  name=zequenze.control.$(basename "$file" .py)
+  grep -qxF "$name" <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' "$work/inst-module.json") ||
+    fail "module $name is in the source but not documented from the install"
+done
+for dir in "$src"/roles/*/; do
+  [ -d "$dir" ] || continue
+  in_path "$installed_parent" ansible-doc -t role "zequenze.control.$(basename "$dir")" >/dev/null 2>&1 ||
+    fail "role $(basename "$dir") has no documentation in the install (meta/argument_specs.yml)"
+done
+
+# Playbooks run by FQCN from the install.
+playbooks=0
+for file in "$src"/playbooks/*.yml; do
+  [ -e "$file" ] || continue
+  name=zequenze.control.$(basename "$file" .yml)
+  in_path "$installed_parent" ansible-playbook -i localhost, --syntax-check "$name" > "$work/out.txt" 2>&1 ||
+    fail "ansible-playbook --syntax-check $name failed from the install: $(cat "$work/out.txt")"
+  playbooks=$((playbooks + 1))
+done
+
+log "ansible-core $core: tarball clean, installed, $documented plugins/roles documented, $playbooks playbooks syntax-checked by FQCN"
