@@ -37,7 +37,8 @@ demo: venv
 	scripts/demo.sh
 
 # Every check; the first failure stops the run with a non-zero exit.
-test: venv test-emulator test-units test-sanity test-integration test-molecule test-lint
+test: venv test-emulator test-units test-sanity test-integration test-molecule test-lint \
+      test-changelog test-package
 	@echo "make test: all checks passed"
 
 test-emulator: venv
@@ -57,6 +58,17 @@ test-molecule: venv
 
 test-lint: venv
 	scripts/test-lint.sh
+
+# Ecosystem (issue 5): changelog, tarball, docs, AWX/EE/GitOps, version matrix.
+.PHONY: test-changelog test-package changelog
+test-changelog: venv
+	scripts/test-changelog.sh
+
+test-package: venv
+	scripts/test-package.sh
+
+changelog: venv
+	scripts/test-changelog.sh --write
 
 bench: venv
 	scripts/bench.sh
