@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: Zequenze Control collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every zequenze.control module shares: connection options, the client, failures."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.zequenze.control.plugins.module_utils.client import (
+    DEFAULT_API_URL,
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    Client,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
+from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+
+
+def connection_argument_spec():
+    """The connection options of plugins/doc_fragments/connection.py."""
+    return dict(
+        api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["ZEQUENZE_API_URL"])),
+        api_token=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["ZEQUENZE_API_TOKEN"])),
+        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["ZEQUENZE_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["ZEQUENZE_CA_PATH"])),
+        timeout=dict(type="float", default=30, fallback=(env_fallback, ["ZEQUENZE_TIMEOUT"])),
+        max_retries=dict(type="int", default=5, fallback=(env_fallback, ["ZEQUENZE_MAX_RETRIES"])),
+    )
+
+
+def wait_argument_spec():
+    """The wait timing options both modules share."""
+    return dict(
+        wait_timeout=dict(type="float", default=3600),
+        poll_interval=dict(type="float", default=2),
+        max_poll_interval=dict(type="float", default=30),
+    )
+
+
+def require_at_least(module, minimum, names):
+    """Fail naming the first option among names whose value is below minimum."""
+    for name in names:
+        value = module.params.get(name)
+        if value is not None and value < minimum:
+            module.fail_json(msg="%s must be at least %s, got %s" % (name, minimum, value))
+
+
+def operations_for(module):
+    """The domain service for a module's connection options (fails without requests)."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    require_at_least(module, 0, ("timeout", "max_retries", "wait_timeout", "poll_interval", "max_poll_interval"))
+    if not params["validate_certs"]:
+        module.warn("validate_certs is false: the API's TLS certificate is not checked")
+    client = Client(params["api_url"], params["api_token"], validate_certs=params["validate_certs"],
+                    ca_path=params["ca_path"], timeout=params["timeout"] or 30,
+                    max_retries=params["max_retries"])
+    return Operations(client)
+
+
+def fail(module, error, **result):
+    """fail_json for a ZequenzeError, keeping whatever the task already has to report."""
+    kwargs = dict(result)
+    kwargs.update(error.to_result())
+    module.fail_json(**kwargs)
+
+
+def run_module(module, run):
+    """Run run(module, operations) -> (changed, record, diff, extra) and exit."""
+    operations = operations_for(module)
+    try:
+        changed, record, diff, extra = run(module, operations)
+    except ZequenzeError as error:
+        fail(module, error, **getattr(error, "result", {}))
+    finally:
+        operations.client.close()
+    result = dict(extra, changed=changed)
+    if record is not None:
+        result["operation"] = record
+    if diff is not None and module._diff:
+        result["diff"] = diff
+    module.exit_json(**result)

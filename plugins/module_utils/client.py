@@ -1,0 +1,288 @@
+# -*- coding: utf-8 -*-
+# Copyright: Zequenze Control collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The only code of the collection that speaks HTTP.
+
+A keep-alive requests.Session with bearer auth, timeouts, TLS settings and
+proxies from the environment; retries with capped exponential backoff and full
+jitter; error mapping to typed errors; pagination that never lets the token
+leave api_url's origin.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import random
+import time
+import traceback
+
+try:
+    from urllib.parse import urlsplit, urlunsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported
+    from urlparse import urlsplit, urlunsplit  # type: ignore[no-redef]
+
+try:
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+from ansible_collections.zequenze.control.plugins.module_utils.errors import (
+    AmbiguousRequestError,
+    PaginationError,
+    TransportError,
+    error_class_for_status,
+)
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "zequenze.control/%s" % COLLECTION_VERSION
+DEFAULT_API_URL = "https://control.zequenze.com/api/v1"
+
+# Connecting is quick or hopeless; reading may wait for a slow API.
+MAX_CONNECT_TIMEOUT = 10.0
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+MAX_RETRY_AFTER = 120.0
+SECRET_MASK = "********"
+
+# A POST may be repeated on these answers: the server did not process it.
+POST_RETRY_STATUSES = frozenset((429, 503))
+
+
+def _exception_chain(exc):
+    """The exception and what it wraps (requests/urllib3 nest them in args)."""
+    seen = []
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo.extend([getattr(current, "reason", None), current.__cause__, current.__context__])
+        todo.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+    return seen
+
+
+def request_was_not_sent(exc):
+    """True when a transport failure happened before any byte reached the server."""
+    for item in _exception_chain(exc):
+        if isinstance(item, (NewConnectionError, ConnectTimeoutError, ConnectionRefusedError)):
+            return True
+        if isinstance(item, requests.exceptions.ConnectTimeout):
+            return True
+    return False
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header (delta seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _error_body(response):
+    """(detail, errors) from an error answer, tolerating any body."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        return (text[:500] or None), []
+    if not isinstance(body, dict):
+        return None, []
+    detail = body.get("detail")
+    errors = body.get("errors")
+    if isinstance(detail, list):
+        # FastAPI-style validation lists: [{"loc": [...], "msg": "..."}]
+        errors = (errors or []) + detail
+        detail = None
+    fields = []
+    for item in errors or []:
+        if isinstance(item, dict):
+            field = item.get("field")
+            if field is None and isinstance(item.get("loc"), list):
+                field = ".".join(str(p) for p in item["loc"] if p != "body")
+            fields.append({"field": str(field), "message": str(item.get("message", item.get("msg", "")))})
+    if detail is not None and not isinstance(detail, str):
+        detail = str(detail)
+    return detail, fields
+
+
+class Client:
+    """HTTP access to one Zequenze Control API base URL with one token."""
+
+    def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30,
+                 max_retries=5, session=None, sleep=time.sleep, jitter=random.random):
+        self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
+        self._origin = urlsplit(self.api_url)[:2]
+        self._token = api_token or ""
+        self.timeout = (min(float(timeout), MAX_CONNECT_TIMEOUT), float(timeout))
+        self.max_retries = max(0, int(max_retries))
+        self._sleep = sleep
+        self._jitter = jitter
+        self.requests_sent = 0
+        self.session = session if session is not None else requests.Session()
+        self.session.headers.update({
+            "Authorization": "Bearer %s" % self._token,
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        })
+        self.session.verify = (ca_path or True) if validate_certs else False
+
+    # -- secrets ---------------------------------------------------------
+    def scrub(self, text):
+        """The text with the token masked (exception texts can echo headers)."""
+        text = "%s" % (text,)
+        if self._token and len(self._token) >= 1:
+            text = text.replace(self._token, SECRET_MASK)
+        return text
+
+    # -- URLs ------------------------------------------------------------
+    def url_for(self, path):
+        return "%s/%s" % (self.api_url, path.lstrip("/"))
+
+    def rebase(self, url, endpoint_url):
+        """A page link made safe: a foreign origin keeps only its query, on our endpoint."""
+        parts = urlsplit(url)
+        if not parts.scheme and not parts.netloc:
+            base = urlsplit(self.api_url)
+            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+        if parts[:2] == self._origin:
+            return url
+        endpoint = urlsplit(endpoint_url)
+        return urlunsplit((endpoint.scheme, endpoint.netloc, endpoint.path, parts.query, ""))
+
+    # -- requests --------------------------------------------------------
+    def backoff(self, attempt, retry_after=None):
+        """Full jitter over a capped exponential; Retry-After is a floor."""
+        delay = self._jitter() * min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+        return delay
+
+    def _send(self, method, url, params, json_body):
+        self.requests_sent += 1
+        return self.session.request(method, url, params=params, json=json_body, timeout=self.timeout)
+
+    def request(self, method, path_or_url, params=None, json_body=None):
+        """Send one request with retries; return the decoded JSON body.
+
+        GET is retried on transport errors, 429 and 5xx. POST is retried only
+        when the server certainly did not process it; otherwise an
+        AmbiguousRequestError tells the caller to look before trying again.
+        """
+        url = path_or_url if "://" in path_or_url else self.url_for(path_or_url)
+        idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, url, params, json_body)
+            except requests.exceptions.RequestException as exc:
+                not_sent = request_was_not_sent(exc)
+                if (idempotent or not_sent) and attempt < self.max_retries:
+                    self._sleep(self.backoff(attempt))
+                    attempt += 1
+                    continue
+                self._raise_transport(method, url, exc, ambiguous=not (idempotent or not_sent),
+                                      attempts=attempt + 1)
+            status = response.status_code
+            if status < 400:
+                return self._decode(response, method, url)
+            retryable = status in POST_RETRY_STATUSES or (idempotent and status >= 500)
+            if retryable and attempt < self.max_retries:
+                self._sleep(self.backoff(attempt, parse_retry_after(response.headers.get("Retry-After"))))
+                attempt += 1
+                continue
+            if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
+                # A 500/502/504 may come after the create was committed.
+                detail, _errors = _error_body(response)
+                raise AmbiguousRequestError(
+                    self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
+                               % (method, url, status)),
+                    status=status, detail=self.scrub(detail) if detail else None, url=url)
+            self._raise_status(method, url, response, attempt + 1)
+
+    def _raise_transport(self, method, url, exc, ambiguous, attempts):
+        kind = AmbiguousRequestError if ambiguous else TransportError
+        reason = self.scrub(exc)
+        if isinstance(exc, requests.exceptions.SSLError):
+            reason += " (check validate_certs and ca_path)"
+        raise kind(self.scrub("%s %s failed after %d attempt(s): %s" % (method, url, attempts, reason)), url=url)
+
+    def _raise_status(self, method, url, response, attempts):
+        status = response.status_code
+        detail, errors = _error_body(response)
+        error_class = error_class_for_status(status)
+        message = "%s %s answered HTTP %s" % (method, url, status)
+        if attempts > 1:
+            message += " after %d attempts" % attempts
+        raise error_class(
+            self.scrub(message), status=status,
+            detail=self.scrub(detail) if detail is not None else None,
+            errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
+            url=url)
+
+    def _decode(self, response, method, url):
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise error_class_for_status(502)(
+                "%s %s answered HTTP %s with a body that is not JSON" % (method, url, response.status_code),
+                status=response.status_code, url=url, hint="Check that api_url points at the Zequenze Control API")
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params)
+
+    def post(self, path, body):
+        return self.request("POST", path, json_body=body)
+
+    def iterate(self, path, params=None, max_results=None):
+        """Yield the results of every page, following next links safely."""
+        endpoint_url = self.url_for(path)
+        url = endpoint_url
+        seen = set()
+        yielded = 0
+        while url:
+            page = self.get(url, params=params)
+            params = None  # the next link carries the query
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise PaginationError(
+                    "GET %s did not answer a page (count/next/previous/results)" % url, url=url,
+                    hint="Check that api_url points at the Zequenze Control API")
+            for record in page["results"]:
+                yield record
+                yielded += 1
+                if max_results is not None and yielded >= max_results:
+                    return
+            link = page.get("next")
+            if not link:
+                return
+            url = self.rebase(link, endpoint_url)
+            if url in seen:
+                raise PaginationError(
+                    self.scrub("The API's next link repeats (%s); stopping instead of looping" % url),
+                    url=url, hint="This is an API bug; report it with the URL")
+            seen.add(url)
+
+    def close(self):
+        self.session.close()

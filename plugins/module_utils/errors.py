@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: Zequenze Control collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Typed errors of the Zequenze Control client and domain layers.
+
+Every error a module can meet is a ZequenzeError; the modules turn it into
+fail_json output with to_result(). Messages never carry the API token: the
+client scrubs it before raising.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ZequenzeError(Exception):
+    """Base class: a message, plus what the API said when it said anything."""
+
+    hint = ""
+
+    def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None):
+        super(ZequenzeError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.detail = detail
+        self.errors = list(errors or [])
+        self.url = url
+        if hint is not None:
+            self.hint = hint
+
+    def full_message(self):
+        parts = [self.message]
+        if self.detail and self.detail not in self.message:
+            parts.append("API detail: %s" % self.detail)
+        if self.errors:
+            parts.append("Field errors: %s" % "; ".join(
+                "%s: %s" % (e.get("field", "?"), e.get("message", "")) for e in self.errors))
+        if self.hint:
+            parts.append(self.hint)
+        return ". ".join(p.rstrip(".") for p in parts) + "."
+
+    def to_result(self):
+        """The keyword arguments for fail_json (msg plus whatever is known)."""
+        result = {"msg": self.full_message()}
+        if self.status is not None:
+            result["status"] = self.status
+        if self.detail is not None:
+            result["detail"] = self.detail
+        if self.errors:
+            result["errors"] = self.errors
+        if self.url is not None:
+            result["url"] = self.url
+        return result
+
+
+class InputError(ZequenzeError):
+    """Module input that cannot be sent: names the option and what was expected."""
+
+
+class TransportError(ZequenzeError):
+    """The request got no HTTP answer (refused, reset, timed out, TLS failure)."""
+
+
+class AmbiguousRequestError(TransportError):
+    """A request may have reached the server, but no answer came back."""
+
+
+class PaginationError(ZequenzeError):
+    """The API's page links cannot be followed safely."""
+
+
+class ApiError(ZequenzeError):
+    """The API answered with an HTTP error status."""
+
+
+class BadRequestError(ApiError):
+    hint = "The request body was rejected as malformed; check the data option or the structured options"
+
+
+class AuthenticationError(ApiError):
+    hint = ("Check the api_token option or the ZEQUENZE_API_TOKEN environment variable: "
+            "the token is missing, unknown or expired")
+
+
+class PermissionDeniedError(ApiError):
+    hint = "Check that the token's scope includes every organization in organizations"
+
+
+class NotFoundError(ApiError):
+    hint = "Check the operation id: it does not exist or the token may not see it"
+
+
+class UnprocessableError(ApiError):
+    hint = "Check the fields named above against the module documentation"
+
+
+class ServerError(ApiError):
+    hint = "The API kept failing after the configured retries; try again later or raise max_retries"
+
+
+class OperationFailedError(ZequenzeError):
+    """An operation ended in a state the task did not ask for."""
+
+
+class WaitTimeoutError(ZequenzeError):
+    """The wait deadline passed before the operation reached the wanted state."""
+
+
+_BY_STATUS = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableError,
+}
+
+
+def error_class_for_status(status):
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return ApiError

@@ -1,0 +1,546 @@
+# -*- coding: utf-8 -*-
+# Copyright: Zequenze Control collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The headless operation domain: request bodies, records, identity, waiting.
+
+No HTTP here: everything goes through the Client of client.py.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import json
+import re
+import time
+from collections import namedtuple
+
+from ansible.module_utils.common.validation import check_type_bool, check_type_int
+from ansible.module_utils.six import string_types
+
+from ansible_collections.zequenze.control.plugins.module_utils.errors import (
+    AmbiguousRequestError,
+    InputError,
+    NotFoundError,
+    OperationFailedError,
+    PermissionDeniedError,
+    WaitTimeoutError,
+)
+
+ENDPOINT = "inventory_device_serial_headless_operation/"
+TERMINAL_STATUSES = frozenset(("completed", "failed", "cancelled"))
+ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
+# Largest page the API serves; matching scans every visible operation.
+LOOKUP_PAGE_SIZE = 1000
+# A "run now" operation is scheduled for the moment it was created.
+RUN_NOW_TOLERANCE = datetime.timedelta(seconds=300)
+KNOWN_OPTION_TYPES = {
+    "update_firmware_info": "bool",
+    "validate_connectivity": "bool",
+    "timeout_minutes": "int",
+}
+UTC = datetime.timezone.utc
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+# -- timestamps --------------------------------------------------------------
+def parse_timestamp(value):
+    """An aware datetime from ISO 8601 text (a missing offset means UTC), or None."""
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, string_types):
+        return None
+    match = _TIMESTAMP.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz = UTC
+    if offset and offset not in ("Z", "z"):
+        digits = offset[1:].replace(":", "")
+        delta = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        tz = datetime.timezone(delta if offset[0] == "+" else -delta)
+    try:
+        return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute),
+                                 int(second or 0), micro, tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def has_explicit_offset(value):
+    match = _TIMESTAMP.match(value.strip()) if isinstance(value, string_types) else None
+    return bool(match and match.group(8))
+
+
+def format_timestamp(value):
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+# -- request bodies ----------------------------------------------------------
+def _clean_list(values):
+    return [v for v in values] if values else None
+
+
+def _checked_option(name, value):
+    kind = KNOWN_OPTION_TYPES.get(name)
+    try:
+        if kind == "bool":
+            return check_type_bool(value)
+        if kind == "int":
+            return check_type_int(value)
+    except TypeError:
+        raise InputError("options.%s must be %s, got %r" % (
+            name, "a boolean" if kind == "bool" else "an integer", value))
+    return value
+
+
+def parse_data(data):
+    """The data option as a dict: a JSON object given as text or as a mapping."""
+    if isinstance(data, dict):
+        return data
+    try:
+        parsed = json.loads(data)
+    except ValueError as exc:
+        raise InputError("data must be a JSON object (text or mapping); it is not valid JSON: %s" % exc)
+    return parsed
+
+
+def build_request_body(params):
+    """The POST body: data as is, or the configuration object from the structured options."""
+    if params.get("data") is not None:
+        return parse_data(params["data"])
+    body = {
+        "operation_type": params["operation_type"],
+        "target_organizations": list(params["organizations"]),
+    }
+    filters = params.get("device_filters") or {}
+    device_filters = dict((k, list(filters[k])) for k in ("types", "status") if filters.get(k))
+    if device_filters:
+        body["device_filters"] = device_filters
+    schedule = params.get("schedule") or {}
+    sched = {}
+    execute_at = schedule.get("execute_at")
+    if execute_at is not None and "%s" % execute_at != "now":
+        text = ("%s" % execute_at).strip()
+        if parse_timestamp(text) is None or not has_explicit_offset(text):
+            raise InputError(
+                "schedule.execute_at must be 'now' or an ISO 8601 date and time with an offset, "
+                "such as 2024-01-16T02:00:00Z or 2024-01-16T02:00:00+01:00; got %r" % text)
+        sched["execute_at"] = text.replace(" ", "T", 1)
+    if schedule.get("priority"):
+        sched["priority"] = schedule["priority"]
+    if sched:
+        body["schedule"] = sched
+    options = params.get("options") or {}
+    cleaned = dict((k, _checked_option(k, v)) for k, v in options.items() if v is not None)
+    if cleaned:
+        body["options"] = cleaned
+    return body
+
+
+# -- records -----------------------------------------------------------------
+def _first(*values):
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+def _as_set(values):
+    if values is None:
+        return frozenset()
+    if isinstance(values, (string_types, int)):
+        values = [values]
+    return frozenset("%s" % v for v in values)
+
+
+def _org_set(values):
+    result = set()
+    for value in values or []:
+        try:
+            result.add(int(value))
+        except (TypeError, ValueError):
+            result.add("%s" % value)
+    return frozenset(result)
+
+
+def record_view(record):
+    """The fields of an API record that the collection uses, read from either shape.
+
+    GET records carry operation_details.organization_ids/device_types; POST
+    answers carry operation_config.organizations/device_types and scheduled_for.
+    """
+    record = record or {}
+    details = record.get("operation_details") or {}
+    config = record.get("operation_config") or {}
+    filters = config.get("device_filters") or record.get("device_filters") or {}
+    statuses = _first(filters.get("status"), config.get("device_statuses"), details.get("device_statuses"))
+    return {
+        "id": record.get("id"),
+        "operation_type": record.get("operation_type"),
+        "status": record.get("status"),
+        "organizations": _first(details.get("organization_ids"), config.get("organizations"),
+                                record.get("target_organizations")) or [],
+        "device_types": _first(details.get("device_types"), config.get("device_types"), filters.get("types")),
+        "device_statuses": statuses,
+        "scheduled_for": parse_timestamp(record.get("scheduled_for")),
+        "created_at": parse_timestamp(record.get("created_at")),
+        "updated_at": parse_timestamp(record.get("updated_at")),
+        "estimated_completion": parse_timestamp(record.get("estimated_completion")),
+        "estimated_duration_minutes": record.get("estimated_duration_minutes"),
+        "progress": record.get("progress"),
+        "processed_devices": record.get("processed_devices"),
+        "failed_devices": record.get("failed_devices") or 0,
+        "total_devices": _first(record.get("total_devices"), record.get("target_device_count")),
+    }
+
+
+def is_terminal(status):
+    return status in TERMINAL_STATUSES
+
+
+def describe(record):
+    """One line about an operation for messages: id, status, progress."""
+    view = record_view(record)
+    text = "operation %s (status %s" % (view["id"], view["status"])
+    if view["progress"] is not None:
+        text += ", progress %s%%" % view["progress"]
+    if view["processed_devices"] is not None and view["total_devices"] is not None:
+        text += ", %s of %s devices processed" % (view["processed_devices"], view["total_devices"])
+    if view["failed_devices"]:
+        text += ", %s failed" % view["failed_devices"]
+    return text + ")"
+
+
+# -- identity ----------------------------------------------------------------
+class OperationIdentity(namedtuple("OperationIdentity", [
+        "operation_type", "organizations", "device_types", "device_statuses", "scheduled_for"])):
+    """What makes two operations the same (DESIGN.md "Identity").
+
+    device_statuses is None when a record does not say (the API's records may
+    omit the filters); scheduled_for is None for "run now".
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def from_body(cls, body):
+        if not isinstance(body, dict):
+            return None
+        filters = body.get("device_filters") or {}
+        schedule = body.get("schedule") or {}
+        execute_at = schedule.get("execute_at") if isinstance(schedule, dict) else None
+        orgs = _first(body.get("target_organizations"), body.get("organizations"))
+        return cls(
+            body.get("operation_type"),
+            _org_set(orgs if isinstance(orgs, list) else [orgs] if orgs is not None else []),
+            _as_set(filters.get("types") if isinstance(filters, dict) else None),
+            _as_set(filters.get("status") if isinstance(filters, dict) else None),
+            parse_timestamp(execute_at) if execute_at not in (None, "now") else None,
+        )
+
+    @classmethod
+    def from_record(cls, record):
+        view = record_view(record)
+        statuses = view["device_statuses"]
+        return cls(
+            view["operation_type"],
+            _org_set(view["organizations"]),
+            _as_set(view["device_types"]),
+            None if statuses is None else _as_set(statuses),
+            view["scheduled_for"],
+        )
+
+    def matches(self, record):
+        """Whether an existing record satisfies a request with this identity."""
+        other = OperationIdentity.from_record(record)
+        if (other.operation_type != self.operation_type or other.organizations != self.organizations
+                or other.device_types != self.device_types):
+            return False
+        if other.device_statuses is not None and other.device_statuses != self.device_statuses:
+            return False
+        if self.scheduled_for is not None:
+            return other.scheduled_for == self.scheduled_for
+        # Run now: only a still active operation that was itself a run-now one.
+        view = record_view(record)
+        if view["status"] not in ACTIVE_STATUSES:
+            return False
+        if view["scheduled_for"] is None or view["created_at"] is None:
+            return True
+        return view["scheduled_for"] - view["created_at"] <= RUN_NOW_TOLERANCE
+
+
+def record_summary(record):
+    identity = OperationIdentity.from_record(record)
+    view = record_view(record)
+    summary = {
+        "id": view["id"],
+        "status": view["status"],
+        "operation_type": identity.operation_type,
+        "organizations": sorted(identity.organizations, key=str),
+        "device_types": sorted(identity.device_types),
+        "execute_at": format_timestamp(identity.scheduled_for) or "now",
+    }
+    if identity.device_statuses is not None:
+        summary["device_statuses"] = sorted(identity.device_statuses)
+    return summary
+
+
+# -- waiting -----------------------------------------------------------------
+WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out"])
+
+ETA_MARGIN = 0.2          # seconds after the predicted moment: land just after it
+OVERDUE_FIRST_POLL = 0.5  # then doubling up to poll_interval
+BACKOFF_FACTOR = 1.5
+
+
+class EtaEstimator:
+    """Predicts, in local seconds, when an operation reaches a server-side moment.
+
+    The API's clock may run at another pace than ours (the emulator runs a fast
+    simulated clock), so the pace is measured from pairs of (local time, server
+    time) samples; without two samples, progress per local second is used.
+    """
+
+    def __init__(self):
+        self.clock_samples = []     # (local, server datetime)
+        self.progress_samples = []  # (local, fraction done)
+
+    def observe(self, local, record, server_now=None):
+        if server_now is not None and (not self.clock_samples or server_now != self.clock_samples[-1][1]):
+            self.clock_samples.append((local, server_now))
+        view = record_view(record)
+        if view["status"] == "in_progress":
+            fraction = None
+            if view["processed_devices"] is not None and view["total_devices"]:
+                fraction = float(view["processed_devices"]) / float(view["total_devices"])
+            elif view["progress"] is not None:
+                fraction = float(view["progress"]) / 100.0
+            if fraction is not None and (not self.progress_samples or fraction != self.progress_samples[-1][1]):
+                self.progress_samples.append((local, fraction))
+
+    def remaining(self, local, target):
+        """Local seconds until the server clock reaches target (None when unknown)."""
+        if target is None or len(self.clock_samples) < 2:
+            return None
+        (t1, s1), (t2, s2) = self.clock_samples[0], self.clock_samples[-1]
+        pace = (s2 - s1).total_seconds() / (t2 - t1) if t2 > t1 else 0.0
+        if pace <= 0:
+            return None
+        return (target - s2).total_seconds() / pace - (local - t2)
+
+    def remaining_by_progress(self, local):
+        if len(self.progress_samples) < 2:
+            return None
+        (t1, f1), (t2, f2) = self.progress_samples[0], self.progress_samples[-1]
+        if t2 <= t1 or f2 <= f1:
+            return None
+        return (1.0 - f2) * (t2 - t1) / (f2 - f1) - (local - t2)
+
+
+class Goal:
+    """What a wait waits for: a set of statuses, plus which server moment announces it."""
+
+    def __init__(self, statuses, moment, failure_is_success=False):
+        self.statuses = frozenset(statuses)
+        self.moment = moment  # "start" or "completion"
+        # Only a caller that names the statuses may accept failed/cancelled.
+        self.failure_is_success = failure_is_success
+
+    @classmethod
+    def started(cls):
+        return cls(("in_progress",) + tuple(TERMINAL_STATUSES), "start")
+
+    @classmethod
+    def completed(cls):
+        return cls(TERMINAL_STATUSES, "completion")
+
+    @classmethod
+    def statuses_in(cls, statuses):
+        statuses = frozenset(statuses)
+        return cls(statuses, "start" if statuses <= frozenset(("scheduled", "in_progress")) else "completion",
+                   failure_is_success=True)
+
+    def reached(self, record):
+        return (record or {}).get("status") in self.statuses
+
+    def unreachable(self, record):
+        """Terminal in a status the goal does not accept: waiting longer is useless."""
+        status = (record or {}).get("status")
+        return is_terminal(status) and status not in self.statuses
+
+    def target_moment(self, record):
+        view = record_view(record)
+        if self.moment == "start" and view["status"] == "scheduled":
+            return view["scheduled_for"]
+        if view["estimated_completion"] is not None:
+            return view["estimated_completion"]
+        if view["scheduled_for"] is not None and view["estimated_duration_minutes"]:
+            return view["scheduled_for"] + datetime.timedelta(minutes=float(view["estimated_duration_minutes"]))
+        return None
+
+
+class Operations:
+    """Find, create and wait for headless operations through a Client."""
+
+    def __init__(self, client, clock=time.monotonic, sleep=time.sleep):
+        self.client = client
+        self._clock = clock
+        self._sleep = sleep
+
+    # -- reading -------------------------------------------------------
+    def get(self, operation_id, update_status=False):
+        """One record by id, or None when the API does not know it (404)."""
+        params = {"id": "%s" % operation_id}
+        if update_status:
+            params["update_status"] = "true"
+        try:
+            page = self.client.get(ENDPOINT, params=params)
+        except NotFoundError:
+            return None
+        results = page.get("results") if isinstance(page, dict) else None
+        if isinstance(results, list):
+            for record in results:
+                if "%s" % record.get("id") == "%s" % operation_id:
+                    return record
+            return None
+        # Tolerate an API that answers the bare record.
+        return page if isinstance(page, dict) and page.get("id") is not None else None
+
+    def list(self, update_status=False, page_size=None, max_results=None):
+        params = {}
+        if page_size:
+            params["page_size"] = page_size
+        if update_status:
+            params["update_status"] = "true"
+        return self.client.iterate(ENDPOINT, params=params or None, max_results=max_results)
+
+    def find_matches(self, identity):
+        """Every visible operation that satisfies identity, newest first."""
+        return [r for r in self.list(page_size=LOOKUP_PAGE_SIZE) if identity.matches(r)]
+
+    # -- creating ------------------------------------------------------
+    def create(self, body, identity, known_ids=()):
+        """POST the body once; after an ambiguous failure, adopt the operation it made.
+
+        known_ids are matching operations that existed before: after a read
+        timeout or reset, a match that is not among them is ours.
+        """
+        known = set("%s" % i for i in known_ids)
+        attempts = self.client.max_retries + 1
+        for attempt in range(attempts):
+            try:
+                return self.client.post(ENDPOINT, body)
+            except AmbiguousRequestError:
+                if identity is None:
+                    raise
+                ours = [r for r in self.find_matches(identity) if "%s" % r.get("id") not in known]
+                if ours:
+                    return ours[0]
+                if attempt + 1 >= attempts:
+                    raise
+                self._sleep(self.client.backoff(attempt))
+            except PermissionDeniedError as exc:
+                orgs = sorted(identity.organizations, key=str) if identity else []
+                if orgs:
+                    exc.hint = ("Check that the token's scope includes every organization in %s "
+                                "(organizations option)" % ", ".join("%s" % o for o in orgs))
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- waiting -------------------------------------------------------
+    def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True,
+             fresh=True):
+        """Poll the operation until goal is reached, unreachable, or the deadline passes.
+
+        record is the latest known record; fresh says whether its
+        updated_at/created_at is the server's current time (a POST answer or a
+        refreshed GET), which lets the pace of the server's clock be measured.
+        """
+        started = self._clock()
+        deadline = started + max(0.0, float(timeout))
+        estimator = EtaEstimator()
+        view = record_view(record)
+        if fresh:
+            estimator.observe(started, record, _server_now(view))
+        polls = 0
+        backoff = float(poll_interval)
+        overdue_delay = OVERDUE_FIRST_POLL
+        operation_id = view["id"]
+        while not (goal.reached(record) or goal.unreachable(record)):
+            now = self._clock()
+            if now >= deadline:
+                return WaitResult(record, now - started, polls, True)
+            eta = estimator.remaining(now, goal.target_moment(record))
+            if eta is None and goal.moment == "completion":
+                eta = estimator.remaining_by_progress(now)
+            if eta is None:
+                delay = backoff
+                backoff = min(backoff * BACKOFF_FACTOR, float(max_poll_interval))
+            elif eta > 0:
+                delay = eta + ETA_MARGIN
+            else:
+                delay = min(overdue_delay, float(poll_interval))
+                overdue_delay *= 2
+            delay = max(0.0, min(delay, float(max_poll_interval), deadline - now))
+            self._sleep(delay)
+            latest = self.get(operation_id, update_status=refresh_status)
+            polls += 1
+            if latest is None:
+                raise NotFoundError(
+                    "Operation %s disappeared while waiting for it" % operation_id, status=404,
+                    hint="Check that the token still sees the operation's organizations")
+            record = latest
+            estimator.observe(self._clock(), record,
+                              _server_now(record_view(record)) if refresh_status else None)
+        return WaitResult(record, self._clock() - started, polls, False)
+
+
+def _server_now(view):
+    """The server's clock at the moment a fresh record was produced."""
+    return _first(view["updated_at"], view["created_at"])
+
+
+def wait_report(result=None):
+    """The wait return value; no result means nothing was waited for."""
+    if result is None:
+        return {"elapsed": 0.0, "polls": 0, "timed_out": False}
+    return {"elapsed": round(result.elapsed, 3), "polls": result.polls, "timed_out": result.timed_out}
+
+
+def check_wait_outcome(result, goal, max_failed_devices=None):
+    """Raise the error a finished wait deserves: timeout, unreachable goal, too many failures."""
+    record = result.record
+    if result.timed_out:
+        raise WaitTimeoutError(
+            "Timed out after %.0f s waiting for %s to reach %s" % (
+                result.elapsed, describe(record), " or ".join(sorted(goal.statuses))),
+            hint="Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info")
+    failed = is_terminal(record.get("status")) and record.get("status") != "completed"
+    if goal.unreachable(record) or (failed and not goal.failure_is_success):
+        raise OperationFailedError(
+            "%s ended %s" % (_capitalized(describe(record)), record.get("status")),
+            hint=_error_summary_hint(record))
+    if max_failed_devices is not None:
+        failed_devices = record_view(record)["failed_devices"]
+        if failed_devices > max_failed_devices:
+            raise OperationFailedError(
+                "%s has %s failed devices, more than max_failed_devices (%s)" % (
+                    _capitalized(describe(record)), failed_devices, max_failed_devices),
+                hint=_error_summary_hint(record))
+
+
+def _capitalized(text):
+    return text[:1].upper() + text[1:]
+
+
+def _error_summary_hint(record):
+    summary = ((record or {}).get("operation_details") or {}).get("error_summary")
+    if summary:
+        return "Error summary: %s" % ", ".join("%s=%s" % (k, summary[k]) for k in sorted(summary))
+    return ""

@@ -1,0 +1,361 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Zequenze Control collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: headless_operation
+short_description: Schedule a headless inventory operation, idempotently, and optionally wait for it
+version_added: 0.1.0
+description:
+  - Creates a headless inventory operation (bulk serial sync, inventory audit, status update,
+    compliance report) through the Zequenze Control API, unless an operation with the same
+    identity already exists.
+  - "Identity: operation type, the set of organizations, device types, device statuses and the
+    scheduled time. With an explicit O(schedule.execute_at), an existing operation with the same
+    identity in any state satisfies the task, so re-running last night's job creates nothing.
+    With O(schedule.execute_at=now) (or none), only a matching operation that is still
+    C(scheduled) or C(in_progress) does. O(force=true) always creates."
+  - Can wait for the operation to start or to finish, polling patiently and using the API's
+    C(estimated_completion) to avoid useless polls.
+  - In check mode the module looks for matching operations (read-only requests) and never creates one.
+author:
+  - Zequenze Control collection maintainers
+extends_documentation_fragment:
+  - zequenze.control.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.ACTIONGROUPS
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows the request body that is or would be sent, or the identity of the matching operation.
+  platform:
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - zequenze.control.api
+options:
+  operation_type:
+    description:
+      - The kind of operation, for example V(bulk_serial_sync), V(inventory_audit),
+        V(status_update) or V(compliance_report). The API rejects unknown types with HTTP 422.
+      - Required unless O(data) is given.
+    type: str
+  organizations:
+    description:
+      - IDs of the organizations the operation targets. The token must be allowed to act on each.
+      - Required with O(operation_type).
+    type: list
+    elements: int
+    aliases: [target_organizations]
+  device_filters:
+    description: Which devices of those organizations the operation touches.
+    type: dict
+    suboptions:
+      types:
+        description: Device types, for example V(router), V(switch), V(access_point), V(firewall). All types when omitted.
+        type: list
+        elements: str
+      status:
+        description: Device statuses, for example V(active), V(pending), V(inactive). All statuses when omitted.
+        type: list
+        elements: str
+  schedule:
+    description: When and how urgently the operation runs.
+    type: dict
+    suboptions:
+      execute_at:
+        description:
+          - ISO 8601 date and time with an offset (V(2024-01-16T02:00:00Z), V(2024-01-16T03:00:00+01:00)),
+            or V(now) to run as soon as possible.
+          - Part of the identity; see the description.
+        type: str
+        default: now
+      priority:
+        description: Scheduling priority.
+        type: str
+        choices: [low, normal, high]
+  options:
+    description:
+      - Operation options, sent as given. Known keys are C(update_firmware_info) (bool),
+        C(validate_connectivity) (bool) and C(timeout_minutes) (int, 1 to 1440); other keys
+        are passed through to the API.
+    type: dict
+  data:
+    description:
+      - The whole operation configuration, as a JSON object string or a mapping, sent as is.
+        This is the API document's own C(data) parameter.
+      - Mutually exclusive with O(operation_type), O(organizations), O(device_filters),
+        O(schedule) and O(options). Its fields still decide the identity.
+    type: raw
+  force:
+    description: Create a new operation even when a matching one exists.
+    type: bool
+    default: false
+  wait:
+    description: Wait for the operation (found or created) to reach O(wait_for).
+    type: bool
+    default: false
+  wait_for:
+    description:
+      - V(started) waits until the operation leaves C(scheduled).
+      - V(completed) waits until it ends; the task fails if it ends C(failed) or C(cancelled).
+    type: str
+    choices: [started, completed]
+    default: completed
+  wait_timeout:
+    description:
+      - Seconds to wait at most. On timeout the task fails, names the operation, its last status
+        and progress, and returns the record with RV(wait.timed_out=true), so a playbook can use
+        C(failed_when) to wait in chunks.
+    type: float
+    default: 3600
+  poll_interval:
+    description:
+      - Seconds between the first polls, and between polls once the expected end has passed.
+      - Polls back off from here up to O(max_poll_interval) while no estimate is available.
+    type: float
+    default: 2
+  max_poll_interval:
+    description: Longest pause between two polls, in seconds.
+    type: float
+    default: 30
+  refresh_status:
+    description: Ask the API to refresh the devices' status (C(update_status=true)) on each poll while waiting.
+    type: bool
+    default: true
+  max_failed_devices:
+    description:
+      - After waiting, fail when the operation has more failed devices than this.
+      - Checked against the last record, so it is meaningful with O(wait=true).
+    type: int
+notes:
+  - Check mode does not wait.
+seealso:
+  - module: zequenze.control.headless_operation_info
+"""
+
+EXAMPLES = r"""
+- name: Schedule tonight's serial sync (nothing new when it already exists)
+  zequenze.control.headless_operation:
+    api_url: "{{ lookup('ansible.builtin.env', 'ZEQUENZE_API_URL') }}"
+    api_token: "{{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"
+    operation_type: bulk_serial_sync
+    organizations: [101, 102, 103]
+    device_filters:
+      types: [router, switch]
+      status: [active, pending]
+    schedule:
+      execute_at: "2030-01-16T02:00:00Z"
+      priority: normal
+    options:
+      update_firmware_info: true
+      validate_connectivity: true
+      timeout_minutes: 120
+  register: nightly
+
+- name: Run a compliance report now and wait until it ends
+  zequenze.control.headless_operation:
+    operation_type: compliance_report
+    organizations: [101]
+    wait: true
+    wait_timeout: 1800
+    max_failed_devices: 10
+  register: report
+
+- name: Send the configuration object as the API document's data parameter
+  zequenze.control.headless_operation:
+    data:
+      operation_type: inventory_audit
+      target_organizations: [102]
+      schedule:
+        execute_at: "2030-02-01T03:00:00+01:00"
+
+- name: Start an audit now and return as soon as it runs
+  zequenze.control.headless_operation:
+    operation_type: inventory_audit
+    organizations: [103]
+    force: true
+    wait: true
+    wait_for: started
+"""
+
+RETURN = r"""
+changed:
+  description: Whether an operation was (or, in check mode, would be) created.
+  returned: always
+  type: bool
+created:
+  description: Whether this task created an operation (in check mode, whether it would).
+  returned: always
+  type: bool
+operation:
+  description:
+    - The API record of the operation that satisfies the task (found, created, or last seen while waiting).
+    - Fields as the API returns them; the most useful are listed.
+  returned: when an operation was found or created
+  type: dict
+  sample:
+    id: "67890"
+    operation_type: bulk_serial_sync
+    status: scheduled
+    created_at: "2024-01-15T14:30:00Z"
+    scheduled_for: "2024-01-16T02:00:00Z"
+    estimated_duration_minutes: 90
+    target_device_count: 245
+    operation_config:
+      organizations: [101, 102, 103]
+      device_types: [router, switch]
+    monitoring_url: /api/v1/inventory_device_serial_headless_operation/?id=67890
+  contains:
+    id:
+      description: The operation ID.
+      type: str
+    status:
+      description: C(scheduled), C(in_progress), C(completed), C(failed) or C(cancelled).
+      type: str
+    progress:
+      description: Percent done.
+      type: int
+    failed_devices:
+      description: Devices that failed so far.
+      type: int
+request:
+  description: The body that was sent or, when nothing was sent, that would have been sent.
+  returned: always
+  type: dict
+  sample:
+    operation_type: bulk_serial_sync
+    target_organizations: [101, 102, 103]
+    schedule:
+      execute_at: "2024-01-16T02:00:00Z"
+wait:
+  description: How the wait went.
+  returned: always
+  type: dict
+  contains:
+    elapsed:
+      description: Seconds spent waiting.
+      type: float
+    polls:
+      description: How many times the operation was read while waiting.
+      type: int
+    timed_out:
+      description: Whether O(wait_timeout) ran out.
+      type: bool
+  sample:
+    elapsed: 42.1
+    polls: 4
+    timed_out: false
+diff:
+  description:
+    - With C(--diff). When an operation is (or would be) created, V(before) is empty and V(after)
+      is the request body. When a matching operation satisfies the task, both show its identity.
+  returned: when diff mode is on
+  type: dict
+  sample:
+    before: {}
+    after:
+      operation_type: bulk_serial_sync
+      target_organizations: [101, 102]
+      schedule:
+        execute_at: "2024-01-16T02:00:00Z"
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.zequenze.control.plugins.module_utils.api_module import (
+    connection_argument_spec,
+    require_at_least,
+    run_module,
+    wait_argument_spec,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
+from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+    Goal,
+    OperationIdentity,
+    build_request_body,
+    check_wait_outcome,
+    record_summary,
+    wait_report,
+)
+
+STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
+
+
+def argument_spec():
+    spec = connection_argument_spec()
+    spec.update(wait_argument_spec())
+    spec.update(
+        operation_type=dict(type="str"),
+        organizations=dict(type="list", elements="int", aliases=["target_organizations"]),
+        device_filters=dict(type="dict", options=dict(
+            types=dict(type="list", elements="str"),
+            status=dict(type="list", elements="str"),
+        )),
+        schedule=dict(type="dict", options=dict(
+            execute_at=dict(type="str", default="now"),
+            priority=dict(type="str", choices=["low", "normal", "high"]),
+        )),
+        options=dict(type="dict"),
+        data=dict(type="raw"),
+        force=dict(type="bool", default=False),
+        wait=dict(type="bool", default=False),
+        wait_for=dict(type="str", choices=["started", "completed"], default="completed"),
+        refresh_status=dict(type="bool", default=True),
+        max_failed_devices=dict(type="int"),
+    )
+    return spec
+
+
+def run(module, operations):
+    params = module.params
+    body = build_request_body(params)
+    identity = OperationIdentity.from_body(body)
+    # A body that is not an object has no identity; the API will reject it.
+    existing = operations.find_matches(identity) if identity else []
+    if existing and not params["force"]:
+        summary = record_summary(existing[0])
+        record, created, diff = existing[0], False, {"before": summary, "after": summary}
+    elif module.check_mode:
+        diff = {"before": {}, "after": body}
+        return True, None, diff, {"created": True, "request": body, "wait": wait_report()}
+    else:
+        record = operations.create(body, identity, known_ids=[r.get("id") for r in existing])
+        created, diff = True, {"before": {}, "after": body}
+    extra = {"created": created, "request": body, "wait": wait_report()}
+    if params["wait"] and not module.check_mode:
+        goal = Goal.started() if params["wait_for"] == "started" else Goal.completed()
+        result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
+                                 params["max_poll_interval"], params["refresh_status"], fresh=created)
+        record = result.record
+        extra["wait"] = wait_report(result)
+        try:
+            check_wait_outcome(result, goal, params["max_failed_devices"])
+        except ZequenzeError as error:
+            error.result = dict(extra, changed=created, operation=record)
+            raise
+    return created, record, diff, extra
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        mutually_exclusive=[("data", name) for name in STRUCTURED_OPTIONS],
+        required_one_of=[("data", "operation_type")],
+        required_together=[("operation_type", "organizations")],
+    )
+    require_at_least(module, 0, ("max_failed_devices",))
+    run_module(module, run)
+
+
+if __name__ == "__main__":
+    main()
