@@ -147,3 +147,10 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
     found["count"] = len(ids)
     found["checked_at"] = reference.astimezone(_UTC).isoformat(timespec="seconds")
     return found
+
+
+def over_threshold(records, max_failed_percent):
+    """Summaries of the operations that did not complete or failed more than the given share of devices."""
+    limit = _non_negative("max_failed_percent", max_failed_percent)
+    summaries = [summarize(r) for r in records]
+    return [s for s in summaries if s["status"] != "completed" or s["failed_percent"] > limit]

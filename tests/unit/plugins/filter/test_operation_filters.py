@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.zequenze.control.plugins.filter.operation_summary import operation_summary
 from ansible_collections.zequenze.control.plugins.filter.operation_totals import operation_totals
 from ansible_collections.zequenze.control.plugins.filter.operations_needing_attention import operations_needing_attention
+from ansible_collections.zequenze.control.plugins.filter.operations_over_threshold import operations_over_threshold
 
 GET_RECORD = {
     "id": "12345",
@@ -154,3 +155,21 @@ def test_attention_bad_record_timestamp_names_the_field():
 def test_attention_wants_a_list():
     with pytest.raises(AnsibleFilterError, match="expected a list"):
         operations_needing_attention(GET_RECORD)
+
+
+def test_over_threshold_keeps_unfinished_failed_and_too_many_failures():
+    records = [
+        record(id="ok", status="completed", total_devices=100, failed_devices=5),
+        record(id="too-many", status="completed", total_devices=100, failed_devices=6),
+        record(id="failed", status="failed", total_devices=100, failed_devices=0),
+        record(id="running", status="in_progress"),
+    ]
+    assert [s["id"] for s in operations_over_threshold(records, 5)] == ["too-many", "failed", "running"]
+    assert [s["id"] for s in operations_over_threshold(records, "6")] == ["failed", "running"]
+
+
+def test_over_threshold_bad_arguments():
+    with pytest.raises(AnsibleFilterError, match="max_failed_percent must be a number"):
+        operations_over_threshold([GET_RECORD], "lots")
+    with pytest.raises(AnsibleFilterError, match="expected a list"):
+        operations_over_threshold(GET_RECORD, 5)
