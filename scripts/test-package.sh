@@ -9,21 +9,22 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
+# shellcheck source=scripts/lib-package.sh
+source "$(dirname "$0")/lib-package.sh"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-package.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-src_parent=$work/src
-src=$src_parent/ansible_collections/zequenze/control
-installed_parent=$work/installed
+export ANSIBLE_HOME=$work/ansible-home
 core=$(ansible --version | sed -n '1s/.*core \([0-9.]*\).*/\1/p')
 
 fail() { echo "test-package (ansible-core $core): $*" >&2; exit 1; }
 
-# Build from the files git knows, not from the work tree: untracked scratch
-# files and other engineers' output must not decide what a release contains.
-sync_collection_tree "$src"
-log "ansible-core $core: building the tarball"
-(cd "$src" && ansible-galaxy collection build --force --output-path "$work/dist" >/dev/null)
-tarball=$(ls "$work"/dist/zequenze-control-*.tar.gz)
+log "ansible-core $core: building the tarball and installing it into an empty collections path"
+build_and_install_collection "$work"
+src_parent=$COLLECTION_SRC_PARENT
+src=$src_parent/ansible_collections/zequenze/control
+installed_parent=$COLLECTION_INSTALLED_PARENT
+tarball=$COLLECTION_TARBALL
 tar -tzf "$tarball" | sed 's#^\./##; s#/$##' | sort > "$work/contents.txt"
 log "$(basename "$tarball"): $(wc -l < "$work/contents.txt") entries, $(du -k "$tarball" | cut -f1) KiB"
 
@@ -59,16 +60,7 @@ if [ -n "${ZEQUENZE_API_TOKEN:-}" ] && grep -rIlF -- "$ZEQUENZE_API_TOKEN" "$wor
   fail "the token in ZEQUENZE_API_TOKEN appears in the tarball"
 fi
 
-log "installing into an empty collections path"
-# Read the collection from one path only; run outside the repository so that
-# nothing adjacent can stand in for the install.
-in_path() { # COLLECTIONS_PARENT CMD...
-  local parent=$1; shift
-  (cd "$work" && ANSIBLE_COLLECTIONS_PATH=$parent ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-    ANSIBLE_HOME=$work/ansible-home "$@")
-}
-in_path "$installed_parent" ansible-galaxy collection install --offline "$tarball" -p "$installed_parent" >/dev/null
-in_path "$installed_parent" ansible-galaxy collection verify --offline -p "$installed_parent" zequenze.control >/dev/null ||
+in_collections_path "$installed_parent" ansible-galaxy collection verify --offline -p "$installed_parent" zequenze.control >/dev/null ||
   fail "ansible-galaxy collection verify found modified or missing files"
 
 # An execution environment built with this collection gets its requirements:
@@ -92,8 +84,8 @@ PY
 types=(module filter test lookup inventory callback role)
 documented=0
 for type in "${types[@]}"; do
-  in_path "$src_parent" ansible-doc -t "$type" -l zequenze.control --json > "$work/src-$type.json" 2>/dev/null || echo '{}' > "$work/src-$type.json"
-  in_path "$installed_parent" ansible-doc -t "$type" -l zequenze.control --json > "$work/inst-$type.json" 2>"$work/err.txt" ||
+  in_collections_path "$src_parent" ansible-doc -t "$type" -l zequenze.control --json > "$work/src-$type.json" 2>/dev/null || echo '{}' > "$work/src-$type.json"
+  in_collections_path "$installed_parent" ansible-doc -t "$type" -l zequenze.control --json > "$work/inst-$type.json" 2>"$work/err.txt" ||
     fail "ansible-doc -t $type -l failed on the install: $(cat "$work/err.txt")"
   names=$(python3 - "$work/src-$type.json" "$work/inst-$type.json" <<'PY'
 import json, sys
@@ -116,7 +108,7 @@ print("\n".join(sorted(inst)))
 PY
 ) || fail "$type: $names"
   for name in $names; do
-    in_path "$installed_parent" ansible-doc -t "$type" "$name" > "$work/doc.txt" 2> "$work/err.txt" ||
+    in_collections_path "$installed_parent" ansible-doc -t "$type" "$name" > "$work/doc.txt" 2> "$work/err.txt" ||
       fail "ansible-doc -t $type $name failed: $(cat "$work/err.txt")"
     # ansible-core 2.21 warns about its own internal _protomatter collection when documenting roles.
     if grep -E '\[(WARNING|ERROR)\]' "$work/err.txt" | grep -v "/_protomatter' does not have a MANIFEST.json"; then
@@ -136,7 +128,7 @@ for file in "$src"/plugins/modules/*.py; do
 done
 for dir in "$src"/roles/*/; do
   [ -d "$dir" ] || continue
-  in_path "$installed_parent" ansible-doc -t role "zequenze.control.$(basename "$dir")" >/dev/null 2>&1 ||
+  in_collections_path "$installed_parent" ansible-doc -t role "zequenze.control.$(basename "$dir")" >/dev/null 2>&1 ||
     fail "role $(basename "$dir") has no documentation in the install (meta/argument_specs.yml)"
 done
 
@@ -145,7 +137,7 @@ playbooks=0
 for file in "$src"/playbooks/*.yml; do
   [ -e "$file" ] || continue
   name=zequenze.control.$(basename "$file" .yml)
-  in_path "$installed_parent" ansible-playbook -i localhost, --syntax-check "$name" > "$work/out.txt" 2>&1 ||
+  in_collections_path "$installed_parent" ansible-playbook -i localhost, --syntax-check "$name" > "$work/out.txt" 2>&1 ||
     fail "ansible-playbook --syntax-check $name failed from the install: $(cat "$work/out.txt")"
   playbooks=$((playbooks + 1))
 done
