@@ -130,14 +130,14 @@ class Client:
     """HTTP access to one Zequenze Control API base URL with one token."""
 
     def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30,
-                 max_retries=5, session=None, sleep=time.sleep, jitter=random.random):
+                 max_retries=5, session=None, sleep=None, jitter=None):
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
         self._origin = urlsplit(self.api_url)[:2]
         self._token = api_token or ""
         self.timeout = (min(float(timeout), MAX_CONNECT_TIMEOUT), float(timeout))
         self.max_retries = max(0, int(max_retries))
-        self._sleep = sleep
-        self._jitter = jitter
+        self._sleep = sleep or time.sleep
+        self._jitter = jitter or random.random
         self.requests_sent = 0
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({

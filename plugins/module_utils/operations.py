@@ -388,10 +388,10 @@ class Goal:
 class Operations:
     """Find, create and wait for headless operations through a Client."""
 
-    def __init__(self, client, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, client, clock=None, sleep=None):
         self.client = client
-        self._clock = clock
-        self._sleep = sleep
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
 
     # -- reading -------------------------------------------------------
     def get(self, operation_id, update_status=False):

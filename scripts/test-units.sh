@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Unit tests of plugins/ (module_utils, modules, filters) with branch coverage.
+# Runs pytest inside the collection-tree copy so ansible_collections.zequenze.control
+# imports resolve; fails under 90% branch coverage or when any test is skipped.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+sync_collection_tree
+log "unit tests (pytest, branch coverage of plugins/)"
+cd "$TREE"
+report=$(mktemp "${TMPDIR:-/tmp}/units.XXXXXX")
+trap 'rm -f "$report"' EXIT
+status=0
+PYTHONPATH=$TREE_PARENT "$VENV/bin/python" -m pytest tests/unit \
+  -p no:cacheprovider -n 2 -q -rs \
+  --cov=plugins --cov-branch --cov-report=term-missing:skip-covered \
+  --cov-fail-under=90 --junitxml="$report" "$@" || status=$?
+# A skipped test is not a passing one.
+skipped=$("$VENV/bin/python" -c 'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); print(sum(int(s.get("skipped", 0)) for s in r.iter("testsuite")))' "$report" 2>/dev/null || echo 0)
+if [ "$skipped" != "0" ]; then
+  echo "unit tests: $skipped test(s) skipped; a skip does not count as a pass" >&2
+  status=1
+fi
+exit "$status"

@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures over the fakes of fakes.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, FakeClock
+
+
+@pytest.fixture
+def fake_api():
+    return FakeApi()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
