@@ -27,15 +27,16 @@ class Api:
         self.emulator = emulator
         self.url = emulator.operations_url
         self.session = requests.Session()
-        self.session.verify = verify
+        # Per request: REQUESTS_CA_BUNDLE in the environment overrides Session.verify.
+        self.verify = verify
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
     def get(self, **params) -> requests.Response:
-        return self.session.get(self.url, params=params, timeout=10)
+        return self.session.get(self.url, params=params, timeout=10, verify=self.verify)
 
     def post(self, body=None, **kwargs) -> requests.Response:
-        return self.session.post(self.url, json=body, timeout=10, **kwargs)
+        return self.session.post(self.url, json=body, timeout=10, verify=self.verify, **kwargs)
 
     def create(self, **overrides) -> dict:
         answer = self.post(operation_body(**overrides))

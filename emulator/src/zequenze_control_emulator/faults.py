@@ -10,6 +10,7 @@ import random
 from .settings import FaultProfile
 
 API_PREFIX = "/api/"
+logger = logging.getLogger("uvicorn.error")
 
 
 class ConnectionDropped(Exception):
@@ -67,18 +68,27 @@ class FaultInjector:
         return 0
 
     async def _drop_after_create(self, scope, receive, send):
-        """Let the create commit, send the headers of its 201, then drop the connection."""
+        """Let the create commit, then drop the connection instead of answering."""
         messages = []
 
         async def hold(message):
             messages.append(message)
 
         await self.app(scope, receive, hold)
-        if messages and messages[0].get("status") == 201:
-            await send(messages[0])
-            raise ConnectionDropped("connection dropped after a committed create (201 headers sent, no body)")
-        for message in messages:
-            await send(message)
+        if not messages or messages[0].get("status") != 201:
+            for message in messages:
+                await send(message)
+            return
+        # uvicorn's send is a method of the request cycle, which holds the transport:
+        # aborting it resets the connection before a single byte of the answer.
+        transport = getattr(getattr(send, "__self__", None), "transport", None)
+        if transport is not None:
+            transport.abort()
+            logger.info("fault injected: connection dropped after a committed create (no answer sent)")
+            await asyncio.sleep(0)  # let the server see the connection is gone
+            return
+        await send(messages[0])
+        raise ConnectionDropped("connection dropped after a committed create (201 headers sent, no body)")
 
 
 async def _answer_fault(send, status: int, retry_after: int) -> None:

@@ -1,0 +1,70 @@
+"""Command-line configuration errors are one clear line and exit status 2; --print-fleet."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from emulator_process import emulator_command, free_port
+
+
+def run(*args, timeout=20) -> subprocess.CompletedProcess:
+    return subprocess.run(emulator_command() + list(args), capture_output=True, text=True, timeout=timeout)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--host", "0.0.0.0"], "only listens on loopback"),
+    (["--tls-cert", "/nonexistent.pem"], "--tls-cert and --tls-key go together"),
+    (["--time-scale", "0"], "--time-scale"),
+    (["--faults", "/nonexistent/faults.yml"], "--faults /nonexistent/faults.yml: cannot read"),
+])
+def test_bad_options_exit_2_with_a_message(args, expected):
+    result = run("--port", str(free_port()), *args)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tokens: []\n", "expected a mapping `tokens:"),
+    ("tokens: {abc: {organizations: [101, x]}}\n", "tokens.abc.organizations: expected a non-empty list"),
+    ("tokens: {abc: {orgs: [101]}}\n", "tokens.abc: expected"),
+    ("tokens: {abc: {organizations: '*'}}\nextra: 1\n", "unknown key(s) extra"),
+    ("tokens: [\n", "not valid YAML"),
+])
+def test_bad_tokens_files_are_named(tmp_path, text, expected):
+    result = run("--port", str(free_port()), "--tokens", write(tmp_path, "tokens.yml", text))
+    assert result.returncode == 2
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("error_500: 2\n", "error_500: expected a rate from 0 to 1"),
+    ("error_500: 0.6\nerror_503: 0.6\n", "must not exceed 1"),
+    ("latency: {rate: 1, min_ms: 50, max_ms: 10}\n", "latency.max_ms"),
+    ("drop_after_commit: 0.1\n", "unknown key(s) drop_after_commit"),
+])
+def test_bad_faults_files_are_named(tmp_path, text, expected):
+    result = run("--port", str(free_port()), "--faults", write(tmp_path, "faults.yml", text))
+    assert result.returncode == 2
+    assert expected in result.stderr, result.stderr
+
+
+def test_print_fleet_describes_at_least_20_organizations():
+    result = run("--print-fleet", "--seed", "5")
+    assert result.returncode == 0
+    fleet = json.loads(result.stdout)
+    organizations = [int(o) for o in fleet["organizations"] if int(o) < 900]
+    assert len(organizations) >= 20 and min(organizations) == 101
+    table = fleet["organizations"]["101"]
+    assert set(table) == {"router", "switch", "access_point", "firewall"}
+    assert set(table["router"]) == {"active", "pending", "inactive"}
+    assert set(fleet["troubled_organizations"]) == {"901", "902", "903"}
