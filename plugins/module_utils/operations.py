@@ -36,6 +36,9 @@ ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
 LOOKUP_PAGE_SIZE = 1000
 # A "run now" operation is scheduled for the moment it was created.
 RUN_NOW_TOLERANCE = datetime.timedelta(seconds=300)
+# The API treats an absent device filter as "every type/status" and records them all.
+ALL_DEVICE_TYPES = frozenset(("router", "switch", "access_point", "firewall"))
+ALL_DEVICE_STATUSES = frozenset(("active", "pending", "inactive"))
 KNOWN_OPTION_TYPES = {
     "update_firmware_info": "bool",
     "validate_connectivity": "bool",
@@ -260,9 +263,10 @@ class OperationIdentity(namedtuple("OperationIdentity", [
         """Whether an existing record satisfies a request with this identity."""
         other = OperationIdentity.from_record(record)
         if (other.operation_type != self.operation_type or other.organizations != self.organizations
-                or other.device_types != self.device_types):
+                or not _same_filter(self.device_types, other.device_types, ALL_DEVICE_TYPES)):
             return False
-        if other.device_statuses is not None and other.device_statuses != self.device_statuses:
+        if other.device_statuses is not None and not _same_filter(
+                self.device_statuses, other.device_statuses, ALL_DEVICE_STATUSES):
             return False
         if self.scheduled_for is not None:
             return other.scheduled_for == self.scheduled_for
@@ -273,6 +277,11 @@ class OperationIdentity(namedtuple("OperationIdentity", [
         if view["scheduled_for"] is None or view["created_at"] is None:
             return True
         return view["scheduled_for"] - view["created_at"] <= RUN_NOW_TOLERANCE
+
+
+def _same_filter(wanted, recorded, everything):
+    """Equal filters, where an empty one means every value (as the API records it)."""
+    return (wanted or everything) == (recorded or everything)
 
 
 def record_summary(record):
@@ -502,8 +511,19 @@ class Operations:
 
 
 def _server_now(view):
-    """The server's clock at the moment a fresh record was produced."""
-    return _first(view["updated_at"], view["created_at"])
+    """The server's clock at the moment a fresh record was produced.
+
+    A running operation's updated_at is when its last device finished, up to
+    one device's time ago: add half of that so the estimate is not biased late.
+    """
+    now = _first(view["updated_at"], view["created_at"])
+    if view["status"] == "in_progress" and now is not None and view["total_devices"]:
+        start = _first(view["scheduled_for"], view["created_at"])
+        if view["estimated_completion"] is not None and start is not None:
+            if view["created_at"] is not None and view["created_at"] > start:
+                start = view["created_at"]
+            now += (view["estimated_completion"] - start) / (2 * view["total_devices"])
+    return now
 
 
 def wait_report(result=None):

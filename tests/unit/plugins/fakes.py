@@ -8,7 +8,10 @@ signature fails; answers are real requests.Response objects.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
+import types
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +21,7 @@ from requests.structures import CaseInsensitiveDict
 BASE = "https://api.example.test/api/v1"
 ENDPOINT_URL = BASE + "/inventory_device_serial_headless_operation/"
 TOKEN = "s3cr3t-token-value"
+UTC = datetime.timezone.utc
 
 
 def response(status=200, body=None, headers=None, text=None):
@@ -132,3 +136,95 @@ class FakeClock:
         assert seconds >= 0, "negative sleep %r" % seconds
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+def _stamp(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class SimulatedOperation:
+    """An operation on a server clock running `scale` times faster than ours."""
+
+    def __init__(self, clock, scale=60.0, total=100, start_delay=0.0, per_device=36.0, end_status="completed",
+                 stall_at=None, op_id="42"):
+        self.clock, self.scale, self.total, self.per = clock, scale, total, per_device
+        self.origin_local = clock.now
+        self.origin = datetime.datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
+        self.start = self.origin + datetime.timedelta(seconds=start_delay)
+        self.finish = self.start + datetime.timedelta(seconds=total * per_device)
+        self.end_status, self.stall_at, self.op_id = end_status, stall_at, op_id
+
+    def server_now(self):
+        return self.origin + datetime.timedelta(seconds=(self.clock.now - self.origin_local) * self.scale)
+
+    def finish_local(self):
+        return self.origin_local + (self.finish - self.origin).total_seconds() / self.scale
+
+    def record(self, *_args):
+        now = self.server_now()
+        stamp = _stamp
+        rec = make_record(self.op_id, created_at=stamp(self.origin), scheduled_for=stamp(self.start),
+                          total_devices=self.total, estimated_completion=stamp(self.finish))
+        if now <= self.start:
+            return rec
+        done = min(self.total, int((now - self.start).total_seconds() // self.per))
+        if self.stall_at is not None:
+            done = min(done, self.stall_at)
+        if done >= self.total:
+            rec.update(status=self.end_status, processed_devices=self.total, progress=100, updated_at=stamp(self.finish))
+            return rec
+        updated = self.start + datetime.timedelta(seconds=done * self.per)
+        rec.update(status="in_progress", processed_devices=done, progress=done * 100 // self.total,
+                   updated_at=stamp(updated))
+        return rec
+
+    def serve(self, api):
+        api.records = [self.record()]
+        api.on_get = self.record
+
+
+@contextlib.contextmanager
+def patched_time(clock, *modules):
+    """Give the modules (module_utils that `import time`) the fake clock."""
+    fake = types.SimpleNamespace(monotonic=clock.monotonic, sleep=clock.sleep, time=clock.monotonic)
+    with contextlib.ExitStack() as stack:
+        for module in modules:
+            stack.enter_context(mock.patch.object(module, "time", fake))
+        yield
+
+
+@contextlib.contextmanager
+def module_args(args):
+    """Expose args to AnsibleModule (ansible-core 2.19+ helper, or the older global)."""
+    try:
+        from ansible.module_utils.testing import patch_module_args
+    except ImportError:  # ansible-core < 2.19
+        from ansible.module_utils import basic
+        from ansible.module_utils.common.text.converters import to_bytes
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
+            yield
+        return
+    with patch_module_args(args):
+        yield
+
+
+def run_module(module, args, api, capsys, clock=None, check_mode=False, diff=False, token=TOKEN):
+    """Run a module's main() against the fake API; return its JSON result."""
+    from ansible_collections.zequenze.control.plugins.module_utils import client, operations
+
+    full = dict(args)
+    if token is not None:  # None: leave them to the environment fallbacks
+        full.setdefault("api_url", BASE)
+        full.setdefault("api_token", token)
+    full.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
+    clock = clock or FakeClock()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(module_args(full))
+        stack.enter_context(mock.patch.object(client.requests, "Session", autospec=True, return_value=api.session))
+        stack.enter_context(patched_time(clock, client, operations))
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    out = capsys.readouterr().out
+    return json.loads(out)

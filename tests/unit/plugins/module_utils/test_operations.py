@@ -1,0 +1,494 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The domain: request bodies, both record shapes, identity, creation after ambiguity, waiting."""
+
+from __future__ import annotations
+
+import datetime
+from unittest import mock
+
+import pytest
+import requests
+
+from ansible_collections.zequenze.control.plugins.module_utils.client import Client
+from ansible_collections.zequenze.control.plugins.module_utils.errors import (
+    AmbiguousRequestError,
+    InputError,
+    NotFoundError,
+    OperationFailedError,
+    PermissionDeniedError,
+    WaitTimeoutError,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+    EtaEstimator,
+    Goal,
+    OperationIdentity,
+    Operations,
+    WaitResult,
+    build_request_body,
+    check_wait_outcome,
+    describe,
+    format_timestamp,
+    is_terminal,
+    parse_timestamp,
+    record_summary,
+    record_view,
+    wait_report,
+)
+from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
+    BASE,
+    TOKEN,
+    FakeApi,
+    FakeClock,
+    SimulatedOperation,
+    make_record,
+    response,
+)
+
+UTC = datetime.timezone.utc
+
+GET_RECORD = {
+    "id": "12345", "operation_type": "bulk_serial_sync", "status": "in_progress", "progress": 65,
+    "total_devices": 150, "processed_devices": 98, "failed_devices": 2,
+    "created_at": "2024-01-15T10:30:00Z", "updated_at": "2024-01-15T11:45:30Z",
+    "estimated_completion": "2024-01-15T12:15:00Z",
+    "operation_details": {"device_types": ["router", "switch", "access_point"], "organization_ids": [101, 102],
+                          "error_summary": {"connection_timeouts": 1, "authentication_failures": 1}},
+}
+POST_RECORD = {
+    "id": "67890", "operation_type": "bulk_serial_sync", "status": "scheduled", "created_at": "2024-01-15T14:30:00Z",
+    "scheduled_for": "2024-01-16T02:00:00Z", "estimated_duration_minutes": 90, "target_device_count": 245,
+    "operation_config": {"organizations": [101, 102, 103], "device_types": ["router", "switch"],
+                         "options": {"update_firmware_info": True}},
+    "monitoring_url": "/api/v1/inventory_device_serial_headless_operation/?id=67890",
+}
+
+
+def params(**overrides):
+    base = {"data": None, "operation_type": "bulk_serial_sync", "organizations": [101, 102, 103],
+            "device_filters": None, "schedule": None, "options": None}
+    base.update(overrides)
+    return base
+
+
+def service(api=None, clock=None, max_retries=2):
+    api = api or FakeApi()
+    clock = clock or FakeClock()
+    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep, jitter=lambda: 0.5)
+    return Operations(client, clock=clock.monotonic, sleep=clock.sleep), api, clock
+
+
+# -- timestamps ----------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("2024-01-16T02:00:00Z", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+    ("2024-01-16T03:00:00+01:00", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+    ("2024-01-16 01:30:00-0030", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+    ("2024-01-16T02:00:00.123456789Z", datetime.datetime(2024, 1, 16, 2, 0, 0, 123456, tzinfo=UTC)),
+    ("2024-01-16T02:00", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+    (datetime.datetime(2024, 1, 16, 2, 0), datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+    ("2024-13-40T02:00:00Z", None),
+    ("tomorrow", None),
+    (12, None),
+])
+def test_parse_timestamp(text, expected):
+    assert parse_timestamp(text) == expected
+
+
+def test_format_timestamp():
+    assert format_timestamp(parse_timestamp("2024-01-16T03:00:00+01:00")) == "2024-01-16T02:00:00Z"
+    assert format_timestamp(None) is None
+
+
+# -- request bodies -----------------------------------------------------------
+def test_body_from_structured_options_follows_the_documented_curl():
+    body = build_request_body(params(
+        device_filters={"types": ["router", "switch"], "status": ["active", "pending"]},
+        schedule={"execute_at": "2024-01-16 02:00:00+00:00", "priority": "normal"},
+        options={"update_firmware_info": "yes", "validate_connectivity": True, "timeout_minutes": "120",
+                 "custom_flag": "x", "unset": None}))
+    assert body == {
+        "operation_type": "bulk_serial_sync",
+        "target_organizations": [101, 102, 103],
+        "device_filters": {"types": ["router", "switch"], "status": ["active", "pending"]},
+        "schedule": {"execute_at": "2024-01-16T02:00:00+00:00", "priority": "normal"},
+        "options": {"update_firmware_info": True, "validate_connectivity": True, "timeout_minutes": 120,
+                    "custom_flag": "x"},
+    }
+
+
+def test_body_leaves_out_what_is_not_given():
+    body = build_request_body(params(device_filters={"types": None, "status": []},
+                                     schedule={"execute_at": "now", "priority": None}, options={}))
+    assert body == {"operation_type": "bulk_serial_sync", "target_organizations": [101, 102, 103]}
+
+
+@pytest.mark.parametrize("execute_at", ["tomorrow", "2024-01-16T02:00:00", "2024-02-30T02:00:00Z"])
+def test_body_rejects_execute_at_without_offset_or_unparseable(execute_at):
+    with pytest.raises(InputError) as info:
+        build_request_body(params(schedule={"execute_at": execute_at, "priority": None}))
+    assert "schedule.execute_at" in info.value.message
+
+
+@pytest.mark.parametrize("name, value, word", [
+    ("timeout_minutes", "two hours", "an integer"), ("validate_connectivity", "maybe", "a boolean")])
+def test_body_rejects_bad_known_options(name, value, word):
+    with pytest.raises(InputError) as info:
+        build_request_body(params(options={name: value}))
+    assert "options.%s must be %s" % (name, word) in info.value.message
+
+
+def test_data_is_sent_as_is_from_text_or_mapping():
+    assert build_request_body(params(data='{"operation_type": "x", "extra": [1]}')) == {
+        "operation_type": "x", "extra": [1]}
+    assert build_request_body(params(data={"a": 1})) == {"a": 1}
+    assert build_request_body(params(data="[1, 2]")) == [1, 2]
+    with pytest.raises(InputError) as info:
+        build_request_body(params(data="{not json"))
+    assert "data must be a JSON object" in info.value.message
+
+
+# -- records ------------------------------------------------------------------
+def test_record_view_reads_the_get_shape():
+    view = record_view(GET_RECORD)
+    assert view["organizations"] == [101, 102]
+    assert view["device_types"] == ["router", "switch", "access_point"]
+    assert view["total_devices"] == 150
+    assert view["scheduled_for"] is None
+    assert view["estimated_completion"] == datetime.datetime(2024, 1, 15, 12, 15, tzinfo=UTC)
+
+
+def test_record_view_reads_the_post_shape():
+    view = record_view(POST_RECORD)
+    assert view["organizations"] == [101, 102, 103]
+    assert view["device_types"] == ["router", "switch"]
+    assert view["total_devices"] == 245
+    assert view["scheduled_for"] == datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)
+    assert view["failed_devices"] == 0
+    assert view["device_statuses"] is None
+
+
+def test_describe_and_terminal_states():
+    assert describe(GET_RECORD) == ("operation 12345 (status in_progress, progress 65%, "
+                                    "98 of 150 devices processed, 2 failed)")
+    assert describe(POST_RECORD) == "operation 67890 (status scheduled)"
+    assert [is_terminal(s) for s in ("completed", "failed", "cancelled", "in_progress", "paused")] == [
+        True, True, True, False, False]
+
+
+def test_record_summary_is_sorted_and_states_statuses_when_known():
+    summary = record_summary(make_record(7, orgs=[102, 101], types=["switch", "router"], statuses=["pending"]))
+    assert summary == {"id": "7", "status": "scheduled", "operation_type": "bulk_serial_sync",
+                       "organizations": [101, 102], "device_types": ["router", "switch"],
+                       "device_statuses": ["pending"], "execute_at": "2030-01-16T02:00:00Z"}
+    assert "device_statuses" not in record_summary(POST_RECORD)
+
+
+# -- identity -----------------------------------------------------------------
+def identity(**overrides):
+    body = build_request_body(params(**overrides))
+    return OperationIdentity.from_body(body)
+
+
+SCHEDULED = {"execute_at": "2030-01-16T03:00:00+01:00", "priority": None}
+
+
+def test_identity_with_execute_at_matches_any_state_at_the_same_moment():
+    wanted = identity(organizations=[103, 101, 102], schedule=SCHEDULED,
+                      device_filters={"types": ["switch", "router"], "status": ["active"]})
+    for status in ("scheduled", "in_progress", "completed", "failed", "cancelled"):
+        assert wanted.matches(make_record(1, status=status, orgs=[101, 102, 103], types=["router", "switch"],
+                                          statuses=["active"], scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router", "switch"],
+                                          statuses=["active"], scheduled_for="2030-01-17T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102], types=["router", "switch"], statuses=["active"],
+                                          scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router"], statuses=["active"],
+                                          scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router", "switch"],
+                                          statuses=["pending"], scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(make_record(1, operation_type="inventory_audit", orgs=[101, 102, 103],
+                                          types=["router", "switch"], statuses=["active"],
+                                          scheduled_for="2030-01-16T02:00:00Z"))
+
+
+def test_identity_absent_filters_equal_every_value_as_the_api_records_them():
+    wanted = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103])
+    everything = make_record(1, orgs=[101, 102, 103], types=["router", "switch", "access_point", "firewall"],
+                             statuses=["active", "pending", "inactive"], scheduled_for="2024-01-16T02:00:00Z")
+    assert wanted.matches(everything)
+    # A record that does not state its device statuses cannot tell them apart.
+    assert wanted.matches(POST_RECORD | {"operation_config": {"organizations": [101, 102, 103],
+                                                              "device_types": []}})
+
+
+def test_identity_run_now_matches_only_active_run_now_operations():
+    wanted = identity()
+    now_op = {"created_at": "2030-01-15T10:00:00Z", "scheduled_for": "2030-01-15T10:00:00Z"}
+    for status, expected in (("scheduled", True), ("in_progress", True), ("completed", False), ("failed", False)):
+        assert wanted.matches(make_record(1, status=status, orgs=[101, 102, 103], types=[], **now_op)) is expected
+    later = make_record(1, orgs=[101, 102, 103], types=[], created_at="2030-01-15T10:00:00Z",
+                        scheduled_for="2030-01-16T02:00:00Z")
+    assert not wanted.matches(later)
+    assert wanted.matches(GET_RECORD | {"operation_details": {"organization_ids": [101, 102, 103],
+                                                              "device_types": []}})
+
+
+def test_identity_from_data_bodies():
+    assert OperationIdentity.from_body([1, 2]) is None
+    wanted = OperationIdentity.from_body({"operation_type": "inventory_audit", "organizations": 102,
+                                          "device_filters": "bad", "schedule": "bad"})
+    assert wanted.organizations == frozenset([102])
+    assert wanted.scheduled_for is None
+    assert OperationIdentity.from_body({"target_organizations": ["x", 7]}).organizations == frozenset(["x", 7])
+
+
+# -- reading ------------------------------------------------------------------
+def test_get_by_id_and_unknown_id():
+    ops, api, _ = service()
+    api.records = [make_record(5)]
+    assert ops.get("5", update_status=True)["id"] == "5"
+    assert api.calls[-1]["params"] == {"id": "5", "update_status": "true"}
+    assert ops.get("6") is None
+    api.script = [response(200, {"count": 1, "results": [make_record(9)]})]
+    assert ops.get("5") is None
+    api.script = [response(200, make_record(5))]
+    assert ops.get("5")["id"] == "5"
+    api.script = [response(200, {"unexpected": True})]
+    assert ops.get("5") is None
+
+
+def test_list_passes_page_size_and_update_status():
+    ops, api, _ = service()
+    api.records = [make_record(i) for i in range(3)]
+    assert len(list(ops.list(update_status=True, page_size=2))) == 3
+    assert api.calls[0]["params"] == {"page_size": 2, "update_status": "true"}
+    list(ops.list())
+    assert api.calls[-1]["params"] is None
+
+
+def test_find_matches_scans_every_page_with_the_largest_page_size():
+    ops, api, _ = service()
+    api.records = [make_record(i, orgs=[101, 102, 103], types=[], scheduled_for="2030-01-16T02:00:00Z")
+                   for i in range(3)]
+    found = ops.find_matches(identity(schedule=SCHEDULED))
+    assert [r["id"] for r in found] == ["0", "1", "2"]
+    assert api.calls[0]["params"] == {"page_size": 1000}
+
+
+# -- creating -----------------------------------------------------------------
+def body_and_identity():
+    body = build_request_body(params(schedule=SCHEDULED))
+    return body, OperationIdentity.from_body(body)
+
+
+def committed_then_reset(api):
+    """The server commits the create, then the connection drops."""
+    def answer(method, url, params, json):
+        api.create(json)
+        raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
+    return answer
+
+
+def test_create_posts_once():
+    ops, api, _ = service()
+    body, ident = body_and_identity()
+    record = ops.create(body, ident)
+    assert record["status"] == "scheduled"
+    assert [c["method"] for c in api.calls] == ["POST"]
+
+
+def test_create_adopts_the_operation_an_ambiguous_post_made():
+    ops, api, _ = service()
+    body, ident = body_and_identity()
+    api.script = [committed_then_reset(api)]
+    record = ops.create(body, ident)
+    assert len(api.records) == 1
+    assert record["id"] == api.records[0]["id"]
+    assert [c["method"] for c in api.calls] == ["POST", "GET"]
+
+
+def test_create_ignores_known_matches_after_ambiguity_and_retries():
+    ops, api, clock = service()
+    body, ident = body_and_identity()
+    api.create(body)
+    known = api.records[0]["id"]
+    api.script = [requests.exceptions.ReadTimeout("read timed out")]
+    record = ops.create(body, ident, known_ids=[known])
+    assert record["id"] != known
+    assert len(api.records) == 2
+    assert [c["method"] for c in api.calls] == ["POST", "GET", "POST"]
+    assert clock.sleeps == [0.25]
+
+
+def test_create_gives_up_after_repeated_ambiguity():
+    ops, api, _ = service(max_retries=1)
+    body, ident = body_and_identity()
+    def lookup(method, url, query, _json):
+        return api.read(url, query or {})
+    api.script = [requests.exceptions.ReadTimeout("t1"), lookup, requests.exceptions.ReadTimeout("t2")]
+    with pytest.raises(AmbiguousRequestError):
+        ops.create(body, ident)
+    assert [c["method"] for c in api.calls] == ["POST", "GET", "POST", "GET"]
+    assert api.records == []
+
+
+def test_create_without_identity_does_not_look():
+    ops, api, _ = service()
+    api.script = [requests.exceptions.ReadTimeout("t1")]
+    with pytest.raises(AmbiguousRequestError):
+        ops.create([1, 2], None)
+    assert len(api.calls) == 1
+
+
+def test_create_forbidden_names_the_organizations():
+    ops, api, _ = service()
+    body, ident = body_and_identity()
+    api.script = [response(403, {"detail": "this token may not act on organization(s) 103"})]
+    with pytest.raises(PermissionDeniedError) as info:
+        ops.create(body, ident)
+    assert "101, 102, 103" in info.value.full_message()
+    api.script = [response(403, {"detail": "no"})]
+    with pytest.raises(PermissionDeniedError) as info:
+        ops.create({}, None)
+    assert info.value.hint == PermissionDeniedError.hint
+
+
+# -- waiting ------------------------------------------------------------------
+def test_wait_uses_the_estimate_to_poll_rarely_and_finish_promptly():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock)  # 100 devices x 36 s at 60x: ends 60 s after creation
+    op.serve(api)
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30)
+    assert result.record["status"] == "completed"
+    assert not result.timed_out
+    assert result.polls <= 5
+    lag = clock.now - op.finish_local()
+    assert 0 <= lag <= 1.0
+    assert max(clock.sleeps) <= 30
+
+
+def test_wait_for_start_of_a_future_operation_backs_off_up_to_the_cap():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, start_delay=3600)  # starts 60 s from now at 60x
+    op.serve(api)
+    first = op.record()
+    result = ops.wait(first, Goal.started(), timeout=600, poll_interval=2, max_poll_interval=10,
+                      refresh_status=False, fresh=False)
+    assert result.record["status"] == "in_progress"
+    assert clock.sleeps[:4] == [2, 3.0, 4.5, 6.75]
+    assert max(clock.sleeps) == 10
+    assert api.calls[0]["params"] == {"id": "42"}
+
+
+def test_wait_times_out_at_the_deadline_without_oversleeping():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, per_device=360)  # ends 600 s from now
+    op.serve(api)
+    start = clock.now
+    result = ops.wait(op.record(), Goal.completed(), timeout=45, poll_interval=2, max_poll_interval=30)
+    assert result.timed_out
+    assert result.record["status"] == "in_progress"
+    assert clock.now - start == pytest.approx(45)
+    assert result.elapsed == pytest.approx(45)
+
+
+def test_wait_with_zero_timeout_reads_nothing():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock)
+    result = ops.wait(op.record(), Goal.completed(), timeout=0, poll_interval=2, max_poll_interval=30)
+    assert result == WaitResult(op.record(), 0.0, 0, True)
+    assert api.calls == []
+
+
+def test_wait_overdue_operation_polls_briefly_then_at_poll_interval():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, stall_at=50)  # never finishes: overdue after its estimate
+    op.serve(api)
+    result = ops.wait(op.record(), Goal.completed(), timeout=120, poll_interval=2, max_poll_interval=30)
+    assert result.timed_out
+    first_overdue = clock.sleeps.index(0.5)
+    assert clock.sleeps[first_overdue:first_overdue + 4] == [0.5, 1.0, 2, 2]
+
+
+def test_wait_stops_when_the_goal_cannot_be_reached():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, end_status="failed")
+    op.serve(api)
+    goal = Goal.statuses_in(["in_progress"])
+    result = ops.wait(op.record(), goal, timeout=30, poll_interval=2, max_poll_interval=30)
+    assert result.record["status"] == "in_progress"
+    result = ops.wait(result.record, Goal.statuses_in(["completed"]), timeout=600, poll_interval=2,
+                      max_poll_interval=30)
+    assert result.record["status"] == "failed" and not result.timed_out
+
+
+def test_wait_fails_when_the_operation_disappears():
+    ops, api, clock = service()
+    with pytest.raises(NotFoundError) as info:
+        ops.wait(make_record(77, status="in_progress"), Goal.completed(), timeout=60, poll_interval=1,
+                 max_poll_interval=5)
+    assert "77" in info.value.message
+
+
+def test_eta_estimator_falls_back_to_progress_and_refuses_nonsense():
+    estimator = EtaEstimator()
+    assert estimator.remaining(0, None) is None
+    now = datetime.datetime(2030, 1, 1, tzinfo=UTC)
+    estimator.observe(0.0, {"status": "scheduled"}, now)
+    estimator.observe(0.0, {"status": "scheduled"}, now)  # same sample twice is kept once
+    assert estimator.remaining(1.0, now) is None
+    estimator.observe(1.0, {"status": "in_progress", "progress": 10}, now)
+    assert len(estimator.clock_samples) == 1
+    estimator.observe(2.0, {"status": "in_progress", "progress": 10}, now - datetime.timedelta(seconds=5))
+    assert estimator.remaining(2.0, now) is None  # server clock going backwards: no pace
+    assert estimator.remaining_by_progress(2.0) is None
+    estimator.observe(3.0, {"status": "in_progress", "progress": 30})
+    assert estimator.remaining_by_progress(3.0) == pytest.approx(7.0)
+    estimator.observe(4.0, {"status": "in_progress", "progress": 5})
+    assert estimator.remaining_by_progress(4.0) is None
+    estimator.observe(5.0, {"status": "in_progress"})
+    assert len(estimator.progress_samples) == 3
+
+
+def test_goal_target_moments():
+    scheduled = make_record(1, scheduled_for="2030-01-16T02:00:00Z", estimated_completion="2030-01-16T03:00:00Z")
+    assert Goal.started().target_moment(scheduled) == parse_timestamp("2030-01-16T02:00:00Z")
+    assert Goal.completed().target_moment(scheduled) == parse_timestamp("2030-01-16T03:00:00Z")
+    assert Goal.completed().target_moment(POST_RECORD) == parse_timestamp("2024-01-16T03:30:00Z")
+    assert Goal.completed().target_moment({"status": "in_progress"}) is None
+    assert Goal.statuses_in(["scheduled", "in_progress"]).moment == "start"
+    assert Goal.statuses_in(["completed"]).moment == "completion"
+
+
+def test_wait_outcomes():
+    done = make_record(1, status="completed", failed_devices=3,
+                       operation_details={"error_summary": {"connection_timeouts": 3}})
+    check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed())
+    check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed(), max_failed_devices=3)
+    with pytest.raises(OperationFailedError) as info:
+        check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed(), max_failed_devices=2)
+    assert "3 failed devices, more than max_failed_devices (2)" in info.value.message
+    assert "connection_timeouts=3" in info.value.full_message()
+    failed = make_record(2, status="failed")
+    with pytest.raises(OperationFailedError) as info:
+        check_wait_outcome(WaitResult(failed, 1.0, 1, False), Goal.started())
+    assert info.value.message.startswith("Operation 2 (status failed")
+    check_wait_outcome(WaitResult(failed, 1.0, 1, False), Goal.statuses_in(["failed", "completed"]))
+    with pytest.raises(OperationFailedError):
+        check_wait_outcome(WaitResult(failed, 1.0, 1, False), Goal.statuses_in(["completed"]))
+    running = make_record(3, status="in_progress", progress=40)
+    with pytest.raises(WaitTimeoutError) as info:
+        check_wait_outcome(WaitResult(running, 30.0, 4, True), Goal.completed())
+    assert "operation 3 (status in_progress, progress 40%" in info.value.message
+    assert "headless_operation_info" in info.value.full_message()
+
+
+def test_wait_report():
+    assert wait_report() == {"elapsed": 0.0, "polls": 0, "timed_out": False}
+    assert wait_report(WaitResult({}, 1.23456, 3, True)) == {"elapsed": 1.235, "polls": 3, "timed_out": True}
+
+
+def test_operations_default_to_the_real_clock():
+    client = mock.create_autospec(Client, instance=True)
+    ops = Operations(client)
+    assert ops._clock() > 0
