@@ -63,22 +63,6 @@ fi
 in_collections_path "$installed_parent" ansible-galaxy collection verify --offline -p "$installed_parent" zequenze.control >/dev/null ||
   fail "ansible-galaxy collection verify found modified or missing files"
 
-# An execution environment built with this collection gets its requirements:
-# ask ansible-builder's own introspection (run during an EE build) about the install.
-"$ROOT/.venv/bin/ansible-builder" introspect "$installed_parent" > "$work/introspect.yml" 2>&1 ||
-  fail "ansible-builder introspect failed: $(cat "$work/introspect.yml")"
-python3 - "$work/introspect.yml" "$src/requirements.txt" "$src/bindep.txt" <<'PY' || fail "execution environment requirements (above)"
-import sys, yaml
-found = yaml.safe_load(open(sys.argv[1]).read().split("---", 1)[1])
-def lines(path):
-    return sorted(l.split("#")[0].strip() for l in open(path) if l.split("#")[0].strip())
-for kind, path in (("python", sys.argv[2]), ("system", sys.argv[3])):
-    want = lines(path)
-    got = sorted(entry.split("#")[0].strip() for entry in found.get(kind) or [])
-    if got != want:
-        sys.exit(f"ansible-builder would install {kind} {got}, expected {want} from {path}")
-PY
-
 # Every plugin and role in the source must be listed and documented from the
 # install, without a warning.
 types=(module filter test lookup inventory callback role)
