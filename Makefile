@@ -38,7 +38,7 @@ demo: venv
 
 # Every check; the first failure stops the run with a non-zero exit.
 test: venv test-emulator test-units test-sanity test-integration test-molecule test-lint \
-      test-changelog test-package
+      test-changelog test-package test-ecosystem
 	@echo "make test: all checks passed"
 
 test-emulator: venv
@@ -60,12 +60,15 @@ test-lint: venv
 	scripts/test-lint.sh
 
 # Ecosystem (issue 5): changelog, tarball, docs, AWX/EE/GitOps, version matrix.
-.PHONY: test-changelog test-package changelog
+.PHONY: test-changelog test-package test-ecosystem changelog
 test-changelog: venv
 	scripts/test-changelog.sh
 
 test-package: venv
 	scripts/test-package.sh
+
+test-ecosystem: venv
+	scripts/test-ecosystem.sh
 
 changelog: venv
 	scripts/test-changelog.sh --write
