@@ -38,7 +38,7 @@ demo: venv
 
 # Every check; the first failure stops the run with a non-zero exit.
 test: venv test-emulator test-units test-sanity test-integration test-molecule test-lint \
-      test-changelog test-package test-ecosystem
+      test-changelog test-package test-ecosystem test-matrix
 	@echo "make test: all checks passed"
 
 test-emulator: venv
@@ -60,7 +60,7 @@ test-lint: venv
 	scripts/test-lint.sh
 
 # Ecosystem (issue 5): changelog, tarball, docs, AWX/EE/GitOps, version matrix.
-.PHONY: test-changelog test-package test-ecosystem changelog
+.PHONY: test-changelog test-package test-ecosystem test-matrix changelog
 test-changelog: venv
 	scripts/test-changelog.sh
 
@@ -69,6 +69,10 @@ test-package: venv
 
 test-ecosystem: venv
 	scripts/test-ecosystem.sh
+
+# Oldest supported ansible-core (2.16, Python 3.11, .venv-core216): units, integration, package.
+test-matrix: venv
+	scripts/test-matrix.sh
 
 changelog: venv
 	scripts/test-changelog.sh --write
