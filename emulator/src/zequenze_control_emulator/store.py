@@ -43,6 +43,7 @@ COLUMNS = (
     " scheduled_us, start_us, timeout_us, total_devices, nominal_us_per_device, actual_us_per_device,"
     " stall_after, failures, refreshed_us"
 )
+COLUMN_COUNT = COLUMNS.count(",") + 1
 # Operations with an organization outside the scope (a JSON list) are invisible.
 OUTSIDE_SCOPE = (
     "EXISTS (SELECT 1 FROM operation_organizations x WHERE x.operation_id = operations.id"
@@ -77,41 +78,25 @@ class Store:
 
     def create(self, request, created_us: int, make_plan) -> tuple:
         """Insert an operation; `make_plan(operation_id)` gives its Plan. Committed on return."""
+        return self.create_many([(request, created_us)], make_plan)[0]
+
+    def create_many(self, requests, make_plan) -> list:
+        """Insert (request, created_us) pairs in one transaction; ids follow the order given."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            operation_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM operations").fetchone()[0]
-            plan: Plan = make_plan(operation_id)
-            scheduled = created_us if request.execute_at_us is None else request.execute_at_us
-            row = (
-                operation_id,
-                request.operation_type,
-                json.dumps(list(request.organizations)),
-                json.dumps(list(request.device_types)),
-                json.dumps(list(request.device_statuses)),
-                json.dumps(request.options),
-                request.priority,
-                created_us,
-                scheduled,
-                max(scheduled, created_us),
-                request.options["timeout_minutes"] * 60_000_000,
-                plan.total_devices,
-                plan.nominal_us_per_device,
-                plan.actual_us_per_device,
-                plan.stall_after,
-                json.dumps(plan.failures, separators=(",", ":")),
-                created_us,
-            )
-            db.execute(f"INSERT INTO operations ({COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
-            db.executemany(
-                "INSERT INTO operation_organizations (operation_id, organization) VALUES (?, ?)",
-                [(operation_id, o) for o in request.organizations],
-            )
+            next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM operations").fetchone()[0]
+            rows, memberships = [], []
+            for operation_id, (request, created_us) in enumerate(requests, start=next_id):
+                rows.append(_row(operation_id, request, created_us, make_plan(operation_id)))
+                memberships += [(operation_id, o) for o in request.organizations]
+            db.executemany(f"INSERT INTO operations ({COLUMNS}) VALUES ({', '.join('?' * COLUMN_COUNT)})", rows)
+            db.executemany("INSERT INTO operation_organizations (operation_id, organization) VALUES (?, ?)", memberships)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return row
+        return rows
 
     def get(self, operation_id: int):
         return self.db.execute(f"SELECT {COLUMNS} FROM operations WHERE id = ?", (operation_id,)).fetchone()
@@ -144,3 +129,26 @@ class Store:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+
+def _row(operation_id: int, request, created_us: int, plan: Plan) -> tuple:
+    scheduled = created_us if request.execute_at_us is None else request.execute_at_us
+    return (
+        operation_id,
+        request.operation_type,
+        json.dumps(list(request.organizations)),
+        json.dumps(list(request.device_types)),
+        json.dumps(list(request.device_statuses)),
+        json.dumps(request.options),
+        request.priority,
+        created_us,
+        scheduled,
+        max(scheduled, created_us),
+        request.options["timeout_minutes"] * 60_000_000,
+        plan.total_devices,
+        plan.nominal_us_per_device,
+        plan.actual_us_per_device,
+        plan.stall_after,
+        json.dumps(plan.failures, separators=(",", ":")),
+        created_us,
+    )
