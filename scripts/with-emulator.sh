@@ -4,7 +4,7 @@
 #   scripts/with-emulator.sh [EMULATOR OPTIONS...] -- COMMAND [ARGS...]
 #
 # The command sees ZEQUENZE_API_URL, ZEQUENZE_API_TOKEN (demo-token unless set
-# or a --tokens file is given), ZEQUENZE_EMULATOR_PORT, ZEQUENZE_EMULATOR_DB and
+# or a --tokens file is given; https with --tls-cert), ZEQUENZE_EMULATOR_PORT, ZEQUENZE_EMULATOR_DB and
 # ZEQUENZE_EMULATOR_LOG. The exit status is the command's.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -24,7 +24,13 @@ port=$(free_port)
 export ZEQUENZE_EMULATOR_PORT=$port
 export ZEQUENZE_EMULATOR_DB=${ZEQUENZE_EMULATOR_DB:-$workdir/emulator.db}
 export ZEQUENZE_EMULATOR_LOG=$workdir/emulator.log
-export ZEQUENZE_API_URL=http://127.0.0.1:$port/api/v1
+# With --tls-cert the emulator serves HTTPS; the readiness probe does not verify
+# (the command under test decides how to trust the certificate).
+scheme=http probe_opts=()
+case " ${emulator_args[*]:-} " in
+  *" --tls-cert "*) scheme=https probe_opts=(--insecure) ;;
+esac
+export ZEQUENZE_API_URL=$scheme://127.0.0.1:$port/api/v1
 case " ${emulator_args[*]:-} " in
   *" --tokens "*) ;;
   *) export ZEQUENZE_API_TOKEN=${ZEQUENZE_API_TOKEN:-demo-token} ;;
@@ -43,13 +49,13 @@ stop_emulator() {
 trap stop_emulator EXIT
 
 for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if curl -fsS ${probe_opts[@]+"${probe_opts[@]}"} "$scheme://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$emulator_pid" 2>/dev/null; then
     echo "emulator exited before it was ready:" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1
   fi
   sleep 0.1
 done
-curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "emulator not ready after 10 s" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1; }
+curl -fsS ${probe_opts[@]+"${probe_opts[@]}"} "$scheme://127.0.0.1:$port/healthz" >/dev/null || { echo "emulator not ready after 10 s" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1; }
 
 status=0
 "$@" || status=$?
