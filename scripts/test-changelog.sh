@@ -56,8 +56,10 @@ if released == "no":
             if section == "trivial":
                 continue
             for entry in [entries] if isinstance(entries, str) else entries:
-                if " ".join(plain(entry)) not in words:
-                    missing.append(f"{path.name}: {section}: {entry[:60]}")
+                # "add object.role" and "add plugin.*" entries are {name, description}
+                text = entry["description"] if isinstance(entry, dict) else entry
+                if " ".join(plain(text)) not in words:
+                    missing.append(f"{path.name}: {section}: {text[:60]}")
 if missing:
     sys.exit("fragments missing from the generated changelog:\n  " + "\n  ".join(missing))
 PY
