@@ -5,8 +5,11 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
+# A tree of our own: other checks may re-sync the default one while we run.
+TREE_PARENT=$ROOT/.tree/units
+TREE=$TREE_PARENT/ansible_collections/zequenze/control
 
-sync_collection_tree
+sync_collection_tree "$TREE"
 log "unit tests (pytest, branch coverage of plugins/)"
 cd "$TREE"
 report=$(mktemp "${TMPDIR:-/tmp}/units.XXXXXX")

@@ -18,7 +18,6 @@ import time
 from collections import namedtuple
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
-from ansible.module_utils.six import string_types
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
@@ -56,7 +55,7 @@ def parse_timestamp(value):
     """An aware datetime from ISO 8601 text (a missing offset means UTC), or None."""
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not isinstance(value, string_types):
+    if not isinstance(value, str):
         return None
     match = _TIMESTAMP.match(value.strip())
     if not match:
@@ -76,7 +75,7 @@ def parse_timestamp(value):
 
 
 def has_explicit_offset(value):
-    match = _TIMESTAMP.match(value.strip()) if isinstance(value, string_types) else None
+    match = _TIMESTAMP.match(value.strip()) if isinstance(value, str) else None
     return bool(match and match.group(8))
 
 
@@ -85,10 +84,6 @@ def format_timestamp(value):
 
 
 # -- request bodies ----------------------------------------------------------
-def _clean_list(values):
-    return [v for v in values] if values else None
-
-
 def _checked_option(name, value):
     kind = KNOWN_OPTION_TYPES.get(name)
     try:
@@ -157,7 +152,7 @@ def _first(*values):
 def _as_set(values):
     if values is None:
         return frozenset()
-    if isinstance(values, (string_types, int)):
+    if isinstance(values, (str, int)):
         values = [values]
     return frozenset("%s" % v for v in values)
 

@@ -24,7 +24,7 @@ description:
     C(estimated_completion) to avoid useless polls.
   - In check mode the module looks for matching operations (read-only requests) and never creates one.
 author:
-  - Zequenze Control collection maintainers
+  - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
   - zequenze.control.connection
   - ansible.builtin.action_common_attributes

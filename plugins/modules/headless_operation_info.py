@@ -17,7 +17,7 @@ description:
   - With O(id) and O(wait_for), waits until the operation reaches one of the given statuses,
     so a job can hand off a long operation and come back to it later.
 author:
-  - Zequenze Control collection maintainers
+  - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
   - zequenze.control.connection
   - ansible.builtin.action_common_attributes

@@ -171,7 +171,7 @@ def test_error_statuses_map_to_typed_errors(fake_api, status, error_class, hint_
     with pytest.raises(error_class) as info:
         client.get(ENDPOINT)
     error = info.value
-    assert type(error) is error_class
+    assert error.__class__ is error_class
     result = error.to_result()
     assert result["status"] == status
     assert result["detail"] == "it went wrong"

@@ -244,7 +244,7 @@ def test_identity_from_data_bodies():
 
 # -- reading ------------------------------------------------------------------
 def test_get_by_id_and_unknown_id():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     api.records = [make_record(5)]
     assert ops.get("5", update_status=True)["id"] == "5"
     assert api.calls[-1]["params"] == {"id": "5", "update_status": "true"}
@@ -258,7 +258,7 @@ def test_get_by_id_and_unknown_id():
 
 
 def test_list_passes_page_size_and_update_status():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     api.records = [make_record(i) for i in range(3)]
     assert len(list(ops.list(update_status=True, page_size=2))) == 3
     assert api.calls[0]["params"] == {"page_size": 2, "update_status": "true"}
@@ -267,7 +267,7 @@ def test_list_passes_page_size_and_update_status():
 
 
 def test_find_matches_scans_every_page_with_the_largest_page_size():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     api.records = [make_record(i, orgs=[101, 102, 103], types=[], scheduled_for="2030-01-16T02:00:00Z")
                    for i in range(3)]
     found = ops.find_matches(identity(schedule=SCHEDULED))
@@ -290,7 +290,7 @@ def committed_then_reset(api):
 
 
 def test_create_posts_once():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     body, ident = body_and_identity()
     record = ops.create(body, ident)
     assert record["status"] == "scheduled"
@@ -298,7 +298,7 @@ def test_create_posts_once():
 
 
 def test_create_adopts_the_operation_an_ambiguous_post_made():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     body, ident = body_and_identity()
     api.script = [committed_then_reset(api)]
     record = ops.create(body, ident)
@@ -321,8 +321,9 @@ def test_create_ignores_known_matches_after_ambiguity_and_retries():
 
 
 def test_create_gives_up_after_repeated_ambiguity():
-    ops, api, _ = service(max_retries=1)
+    ops, api, _clock = service(max_retries=1)
     body, ident = body_and_identity()
+
     def lookup(method, url, query, _json):
         return api.read(url, query or {})
     api.script = [requests.exceptions.ReadTimeout("t1"), lookup, requests.exceptions.ReadTimeout("t2")]
@@ -333,7 +334,7 @@ def test_create_gives_up_after_repeated_ambiguity():
 
 
 def test_create_without_identity_does_not_look():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     api.script = [requests.exceptions.ReadTimeout("t1")]
     with pytest.raises(AmbiguousRequestError):
         ops.create([1, 2], None)
@@ -341,7 +342,7 @@ def test_create_without_identity_does_not_look():
 
 
 def test_create_forbidden_names_the_organizations():
-    ops, api, _ = service()
+    ops, api, _clock = service()
     body, ident = body_and_identity()
     api.script = [response(403, {"detail": "this token may not act on organization(s) 103"})]
     with pytest.raises(PermissionDeniedError) as info:
