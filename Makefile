@@ -37,7 +37,7 @@ demo: venv
 	scripts/demo.sh
 
 # Every check; the first failure stops the run with a non-zero exit.
-test: venv test-emulator test-units test-sanity test-integration test-molecule test-lint \
+test: venv test-emulator test-units test-sanity test-integration test-molecule test-roles test-lint \
       test-changelog test-package test-ecosystem test-matrix
 	@echo "make test: all checks passed"
 
@@ -58,6 +58,11 @@ test-molecule: venv
 
 test-lint: venv
 	scripts/test-lint.sh
+
+# Roles and playbooks (issue 4): run by FQCN from the installed tarball against emulators.
+.PHONY: test-roles
+test-roles: venv
+	scripts/test-roles.sh
 
 # Ecosystem (issue 5): changelog, tarball, docs, AWX/EE/GitOps, version matrix.
 .PHONY: test-changelog test-package test-ecosystem test-matrix changelog
