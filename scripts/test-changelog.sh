@@ -18,6 +18,11 @@ cd "$ROOT"
 
 log "antsibull-changelog lint"
 antsibull-changelog lint
+# ansible-lint takes any *playbook*.yml for a playbook and fails on a fragment so named.
+if compgen -G "changelogs/fragments/*playbook*" >/dev/null; then
+  echo "rename these fragments (no 'playbook' in the name):" changelogs/fragments/*playbook* >&2
+  exit 1
+fi
 
 version=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' galaxy.yml)
 work=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-changelog.XXXXXX")

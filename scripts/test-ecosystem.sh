@@ -23,6 +23,12 @@ log "antsibull-docs lint-collection-docs (plugin, role and docsite docs)"
   antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
     --disallow-unknown-collection-refs --check-extra-docs-refs .)
 
+# scripts/test-lint.sh covers roles and playbooks; these are the playbooks and
+# YAML that users copy from docs/ and extensions/.
+log "ansible-lint --profile production over the AWX, GitOps and EE examples"
+(cd "$ROOT" && ANSIBLE_COLLECTIONS_PATH=$COLLECTION_INSTALLED_PARENT ansible-lint --offline --profile production --strict \
+  docs/awx docs/gitops docs/execution-environment docs/docsite extensions/awx)
+
 log "ecosystem tests (AWX/ansible-runner, GitOps, execution environment, docs)"
 report=$work/junit.xml
 status=0
