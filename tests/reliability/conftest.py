@@ -1,0 +1,210 @@
+"""Shared pieces of the reliability suite: scale, real emulators, playbook runs, figures.
+
+RELIABILITY_PROFILE=short (inside `make test`) or full (`make reliability`) sets how many
+runs, kills and generated examples each check uses; the assertions are the same.
+Every check talks to real emulator processes (tests/support/emulator_process.py) over HTTP.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+from emulator_process import EmulatorProcess, free_port  # noqa: E402,F401  (re-exported to the tests)
+
+PROFILE = os.environ.get("RELIABILITY_PROFILE", "short")
+if PROFILE not in ("short", "full"):
+    raise SystemExit(f"RELIABILITY_PROFILE must be short or full, got {PROFILE!r}")
+FULL = PROFILE == "full"
+
+
+def scale(short, full):
+    """The figure for the current profile."""
+    return full if FULL else short
+
+
+# The collection loader (ansible-playbook) and in-process imports both need the work tree
+# under .../ansible_collections/zequenze/control: a link in a private folder gives that.
+COLLECTIONS = Path(tempfile.mkdtemp(prefix="zequenze-reliability-collections-"))
+(COLLECTIONS / "ansible_collections" / "zequenze").mkdir(parents=True)
+(COLLECTIONS / "ansible_collections" / "zequenze" / "control").symlink_to(ROOT)
+atexit.register(shutil.rmtree, COLLECTIONS, True)
+sys.path.insert(0, str(COLLECTIONS))
+
+BIN = Path(sys.executable).parent
+# What a crash looks like in Ansible output (at the default verbosity).
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|MODULE FAILURE|The full traceback is")
+# A failed run must say why: an HTTP status, the attempts made, or the transport failure.
+CAUSE = re.compile(r"HTTP \d{3}|attempt\(s\)|timed out|refused|reset|aborted|Connection|certificate", re.I)
+
+
+def distinctive_token() -> str:
+    """A token that cannot occur by chance in any output."""
+    return "zqtok-" + secrets.token_hex(20)
+
+
+def write_tokens(path: Path, tokens: dict) -> Path:
+    """A --tokens file: {token: "*" or [organization ids]}."""
+    lines = ["tokens:"]
+    for token, organizations in tokens.items():
+        lines.append(f"  {token}: {{organizations: {json.dumps(organizations)}}}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# -- running Ansible -----------------------------------------------------------------
+@dataclass
+class Run:
+    command: list
+    rc: int
+    stdout: str
+    stderr: str
+    elapsed: float
+
+    @property
+    def output(self) -> str:
+        return self.stdout + "\n" + self.stderr
+
+    def failure_messages(self) -> list:
+        """The msg of every failed task in the default callback's output."""
+        messages = []
+        for line in self.stdout.splitlines():
+            if "FAILED!" in line or re.match(r"^failed: \[", line):
+                match = re.search(r'"msg": "((?:[^"\\]|\\.)*)"', line)
+                messages.append(json.loads(f'"{match.group(1)}"') if match else "")
+        for line in self.stderr.splitlines():
+            if line.startswith("ERROR!") or line.startswith("[ERROR]"):
+                messages.append(line)
+        return messages
+
+    def describe(self) -> str:
+        return f"rc={self.rc} in {self.elapsed:.1f}s\n--- stdout ---\n{self.stdout[-6000:]}\n--- stderr ---\n{self.stderr[-3000:]}"
+
+
+def ansible_env(api_env: dict, extra: dict | None = None) -> dict:
+    """A clean environment for ansible-playbook / ansible: this tree's collection, no stray settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEQUENZE_", "ANSIBLE_"))}
+    env.update(
+        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        ANSIBLE_HOME=str(ROOT / ".ansible"),
+        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_LOCALHOST_WARNING="false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        ANSIBLE_RETRY_FILES_ENABLED="false",
+        ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+    )
+    env.update(api_env)
+    env.update(extra or {})
+    return env
+
+
+def run_playbook(name: str, extra_vars: dict, api_env: dict, *, verbosity: int = 0, env: dict | None = None,
+                 timeout: float = 300, check: bool = False) -> Run:
+    """ansible-playbook playbooks/<name>.yml as an operator runs it; bounded by timeout."""
+    command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / f"{name}.yml"), "-e", json.dumps(extra_vars)]
+    if verbosity:
+        command.append("-" + "v" * verbosity)
+    if check:
+        command += ["--check", "--diff"]
+    return _run(command, ansible_env(api_env, env), timeout)
+
+
+def run_adhoc(module: str, args: dict, api_env: dict, *, env: dict | None = None, timeout: float = 120) -> Run:
+    """`ansible localhost -m <module> -a <json>`: one task, the user-facing output."""
+    command = [str(BIN / "ansible"), "localhost", "-m", module, "-a", json.dumps(args)]
+    return _run(command, ansible_env(api_env, env), timeout)
+
+
+def _run(command: list, env: dict, timeout: float) -> Run:
+    started = time.monotonic()
+    done = subprocess.run(command, env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+    return Run(command, done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def start_playbook(name: str, extra_vars: dict, api_env: dict, *, env: dict | None = None) -> subprocess.Popen:
+    """ansible-playbook in the background (the caller waits with a bound and reads the output)."""
+    command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / f"{name}.yml"), "-e", json.dumps(extra_vars)]
+    return subprocess.Popen(command, env=ansible_env(api_env, env), cwd=str(ROOT), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+
+
+def finish(process: subprocess.Popen, timeout: float) -> Run:
+    started = time.monotonic()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+        stderr += f"\n[reliability suite] killed after {timeout} s"
+    return Run(process.args, process.returncode, stdout, stderr, time.monotonic() - started)
+
+
+# -- reading the API directly ---------------------------------------------------------
+def all_operations(emulator: EmulatorProcess, token: str, verify=True, update_status=False) -> list:
+    """Every operation the token sees, through the API's pages (for counting)."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    url, params, records = emulator.operations_url, {"page_size": 1000}, []
+    if update_status:
+        params["update_status"] = "true"
+    for _ in range(10_000):
+        answer = session.get(url, params=params, timeout=30, verify=verify)
+        answer.raise_for_status()
+        page = answer.json()
+        records += page["results"]
+        if not page["next"]:
+            return records
+        url, params = page["next"], None
+    raise AssertionError("more than 10,000 pages")
+
+
+def identity(record: dict) -> tuple:
+    """DESIGN.md "Identity": type, organizations, device types, device statuses, scheduled time."""
+    details = record.get("operation_details") or {}
+    return (record["operation_type"], tuple(sorted(details.get("organization_ids") or [])),
+            tuple(sorted(details.get("device_types") or [])), tuple(sorted(details.get("device_statuses") or [])),
+            record.get("scheduled_for"))
+
+
+# -- figures -------------------------------------------------------------------------
+@pytest.fixture
+def figure(request):
+    """figure(name, value): a number printed in the suite's summary (works under xdist)."""
+
+    def record(name, value):
+        request.node.user_properties.append(("figure", (request.node.nodeid.split("::")[-1], name, value)))
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    rows = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) == "call":
+                rows += [value for key, value in getattr(report, "user_properties", []) if key == "figure"]
+    if not rows:
+        return
+    terminalreporter.write_sep("=", f"reliability figures ({PROFILE})")
+    for test, name, value in sorted(rows, key=lambda r: (r[0], r[1])):
+        terminalreporter.write_line(f"{test:48} {name:44} {value}")

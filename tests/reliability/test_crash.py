@@ -1,0 +1,106 @@
+"""Crash: kill -9 the emulator while operations run and a playbook waits; restart on the same database and port.
+
+Nothing the API answered is lost, progress never goes backwards, and the waiting playbook
+either rides through (connection refused is retried within its deadline) or fails naming the
+cause, without a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import requests
+from conftest import CAUSE, TRACEBACK, EmulatorProcess, all_operations, finish, scale, start_playbook
+
+KILLS = scale(5, 12)
+TIME_SCALE = 200          # 200 simulated seconds per real second
+KILL_EVERY = 2.5          # real seconds between kills
+DOWN_FOR = 0.4            # real seconds the API stays down before the restart begins
+PLAYBOOK_DEADLINE = 240   # real seconds; the playbook's own wait_timeout is below it
+STATUS_ORDER = {"scheduled": 0, "in_progress": 1, "completed": 2, "failed": 2, "cancelled": 2}
+
+
+def create(session: requests.Session, emulator: EmulatorProcess, organizations: list) -> dict:
+    answer = session.post(emulator.operations_url, timeout=10, json={
+        "operation_type": "inventory_audit", "target_organizations": organizations,
+        "options": {"timeout_minutes": 1440}})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def snapshot(session: requests.Session, emulator: EmulatorProcess) -> dict:
+    """{id: (status rank, processed devices, progress)} for every operation, refreshed."""
+    return {r["id"]: (STATUS_ORDER.get(r["status"], 0), r["processed_devices"], r["progress"])
+            for r in all_operations(emulator, emulator.token, update_status=True)}
+
+
+def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
+    with EmulatorProcess(time_scale=TIME_SCALE, seed=9, workdir=tmp_path) as emulator:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {emulator.token}"
+        answered = [create(session, emulator, [101 + i, 111 + i])["id"] for i in range(3)]
+
+        # The window opens a couple of simulated minutes from now, a second or so of real time.
+        server_now = datetime.datetime.fromisoformat(emulator.healthz()["simulated_time"].replace("Z", "+00:00"))
+        window = (server_now + datetime.timedelta(minutes=3)).strftime("%H:%M")
+        playbook_started = time.monotonic()
+        playbook = start_playbook("nightly_inventory_sync", {
+            "nightly_inventory_sync_organizations": [120],
+            "nightly_inventory_sync_window_start": window,
+            "nightly_inventory_sync_timeout_minutes": 1440,
+            "nightly_inventory_sync_wait": True,
+            "nightly_inventory_sync_wait_timeout": PLAYBOOK_DEADLINE - 60,
+            "nightly_inventory_sync_report_interval": 5,
+            "nightly_inventory_sync_max_failed_percent": 100,
+        }, emulator.environment())
+        try:
+            # Kill only once the playbook's operation exists: from then on it is waiting.
+            deadline = time.monotonic() + 60
+            while len(snapshot(session, emulator)) < len(answered) + 1:
+                assert time.monotonic() < deadline and playbook.poll() is None, finish(playbook, 10).describe()
+                time.sleep(0.2)
+            kills, backwards, lost, waiting_kills = 0, [], [], 0
+            before = snapshot(session, emulator)
+            for kills in range(1, KILLS + 1):
+                answered.append(create(session, emulator, [101 + kills % 10])["id"])  # answered just before the crash
+                time.sleep(KILL_EVERY)
+                waiting_kills += playbook.poll() is None
+                emulator.kill()
+                time.sleep(DOWN_FOR)
+                emulator.start()  # same port, same database
+                session = requests.Session()
+                session.headers["Authorization"] = f"Bearer {emulator.token}"
+                after = snapshot(session, emulator)
+                lost += [i for i in answered if i not in after]
+                backwards += [(i, before[i], after[i]) for i in before if i in after and after[i] < before[i]]
+                before = after
+            run = finish(playbook, PLAYBOOK_DEADLINE)
+            run.elapsed = time.monotonic() - playbook_started
+        finally:
+            if playbook.poll() is None:
+                playbook.kill()
+                playbook.wait()
+        final = snapshot(session, emulator)
+        log = emulator.log()
+
+    figure("kill -9 and restarts", kills)
+    figure("kills while the playbook waited", waiting_kills)
+    figure("operations answered before a kill", len(answered))
+    figure("operations lost", len(lost))
+    figure("progress went backwards", len(backwards))
+    figure("waiting playbook", "rode through" if run.rc == 0 else "failed with a message")
+    figure("playbook wall time s", round(run.elapsed, 1))
+
+    assert kills >= 5
+    assert waiting_kills >= 5, "the playbook did not wait through five kills"
+    assert not lost, lost
+    assert not backwards, backwards
+    assert len(final) == len(answered) + 1
+    assert not TRACEBACK.search(run.output), run.describe()
+    assert "Traceback" not in log, log[-4000:]
+    if run.rc != 0:
+        messages = [m for m in run.failure_messages() if m]
+        assert messages and all(CAUSE.search(m) for m in messages), run.describe()
+    else:
+        assert "completed" in run.stdout, run.describe()
