@@ -54,7 +54,7 @@ ansible-playbook zequenze.control.compliance_collection -e "$(cat <<JSON
 JSON
 )"
 
-bundle=$(ls -d "$reports"/compliance-* | sort | tail -n 1)
+bundle=$(find "$reports" -maxdepth 1 -name 'compliance-*' -type d | sort | tail -n 1)
 log "Summary"
 "$VENV/bin/python" - "$reports/nightly-summary.json" "$bundle" <<'PY'
 import json, pathlib, sys

@@ -123,6 +123,10 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
         return int(delta.total_seconds() // 60)
 
     found = {"overdue": [], "stalled": [], "failed": []}
+
+    def note(category, summary, reason):
+        found[category].append(dict(summary, reason=reason))
+
     for record in records:
         summary = summarize(record)
         status = summary["status"]
@@ -130,14 +134,16 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
         if status in ACTIVE_STATUSES:
             eta = parse_timestamp(summary["estimated_completion"], "estimated_completion")
             if eta is not None and reference - eta > overdue_after:
-                found["overdue"].append(dict(summary, reason="%d min past its estimated completion %s" % (minutes(reference - eta), summary["estimated_completion"])))
+                note("overdue", summary, "%d min past its estimated completion %s" % (minutes(reference - eta), summary["estimated_completion"]))
             start = parse_timestamp(summary["scheduled_for"], "scheduled_for")
             if status == "scheduled" and start is not None and reference - start > stalled_after:
-                found["stalled"].append(dict(summary, reason="not started %d min after its scheduled time %s" % (minutes(reference - start), summary["scheduled_for"])))
+                note("stalled", summary, "not started %d min after its scheduled time %s" % (minutes(reference - start), summary["scheduled_for"]))
             elif status == "in_progress" and updated is not None and reference - updated > stalled_after:
-                found["stalled"].append(dict(summary, reason="no progress for %d min (at %d%%, last update %s)" % (minutes(reference - updated), summary["progress"], summary["updated_at"])))
+                note("stalled", summary, "no progress for %d min (at %d%%, last update %s)"
+                     % (minutes(reference - updated), summary["progress"], summary["updated_at"]))
         elif status == "failed" and (updated is None or updated >= failed_since):
-            found["failed"].append(dict(summary, reason="failed at %s with %d of %d devices failed" % (summary["updated_at"], summary["failed_devices"], summary["total_devices"])))
+            note("failed", summary, "failed at %s with %d of %d devices failed"
+                 % (summary["updated_at"], summary["failed_devices"], summary["total_devices"]))
     ids = []
     for category in ("overdue", "stalled", "failed"):
         for item in found[category]:

@@ -44,7 +44,7 @@ class Playbooks:
 
     def run(self, name: str, extra_vars: dict, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         command = [ansible_playbook(), f"zequenze.control.{name}", "-e", json.dumps(extra_vars), *args]
-        return subprocess.run(command, cwd=self.workdir, env=self.env(**(env or {})), capture_output=True, text=True, timeout=600)
+        return subprocess.run(command, cwd=self.workdir, env=self.env(**(env or {})), capture_output=True, text=True, timeout=600, check=False)
 
 
 def recap(output: str) -> dict:

@@ -65,9 +65,9 @@ class HtmlReport(HTMLParser):
         elif tag == "g":
             self._group = attrs
         elif tag == "rect" and "data-value" in attrs:
-            bar = {"value": int(attrs["data-value"]), "width": float(attrs["width"]), "class": attrs.get("class"),
-                   "group": dict(self._group or {})}
-            (self.bars if self._svg == "devices-chart" else self.error_bars).append(bar)
+            rect = {"value": int(attrs["data-value"]), "width": float(attrs["width"]),
+                    "class": attrs.get("class"), "group": dict(self._group or {})}
+            (self.bars if self._svg == "devices-chart" else self.error_bars).append(rect)
 
     def handle_endtag(self, tag):
         if tag == "td" and self._cell is not None:
@@ -127,8 +127,8 @@ def test_html_device_chart_matches_json(bundle, html):
     assert [(b["group"]["data-organization"], b["class"], b["value"]) for b in html.bars] == expected
     # Bar lengths are proportional to the values, the longest at full scale.
     scale = max(b["width"] for b in html.bars) / max(b["value"] for b in html.bars)
-    for bar in html.bars:
-        assert bar["width"] == pytest.approx(bar["value"] * scale, abs=0.06)
+    for rect in html.bars:
+        assert rect["width"] == pytest.approx(rect["value"] * scale, abs=0.06)
 
 
 def test_html_error_chart_matches_json(bundle, html):
@@ -136,8 +136,8 @@ def test_html_error_chart_matches_json(bundle, html):
     assert sum(errors.values()) == bundle["json"]["totals"]["failed_devices"] > 0
     assert [(b["group"]["data-category"], b["value"]) for b in html.error_bars] == sorted(errors.items())
     scale = max(b["width"] for b in html.error_bars) / max(errors.values())
-    for bar in html.error_bars:
-        assert bar["width"] == pytest.approx(bar["value"] * scale, abs=0.06)
+    for rect in html.error_bars:
+        assert rect["width"] == pytest.approx(rect["value"] * scale, abs=0.06)
 
 
 def test_html_is_self_contained(html):

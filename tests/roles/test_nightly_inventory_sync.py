@@ -78,7 +78,8 @@ def test_wait_summarizes_and_writes_the_summary_file(playbooks, api, tmp_path):
     (operation,) = syncs(api, [105, 106])
     assert operation["status"] == "completed"
     assert re.search(rf"operation {operation['id']} bulk_serial_sync \(organizations 105,106\): \w+ \d+% - \d+/\d+ devices processed", result.stdout)
-    assert f"operation {operation['id']} (organizations 105,106): completed, {operation['total_devices']}/{operation['total_devices']} devices processed" in result.stdout
+    total = operation["total_devices"]
+    assert f"operation {operation['id']} (organizations 105,106): completed, {total}/{total} devices processed" in result.stdout
     summary = json.loads(summary_file.read_text())
     assert [s["id"] for s in summary["operations"]] == [operation["id"]]
     assert summary["totals"]["failed_devices"] == operation["failed_devices"]
