@@ -4,10 +4,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.zequenze.control.plugins.filter import operation_summary as summary_module
+from ansible_collections.zequenze.control.plugins.filter import operation_totals as totals_module
+from ansible_collections.zequenze.control.plugins.filter import operations_needing_attention as attention_module
+from ansible_collections.zequenze.control.plugins.filter import operations_over_threshold as threshold_module
 from ansible_collections.zequenze.control.plugins.filter.operation_summary import operation_summary
 from ansible_collections.zequenze.control.plugins.filter.operation_totals import operation_totals
 from ansible_collections.zequenze.control.plugins.filter.operations_needing_attention import operations_needing_attention
@@ -173,3 +179,25 @@ def test_over_threshold_bad_arguments():
         operations_over_threshold([GET_RECORD], "lots")
     with pytest.raises(AnsibleFilterError, match="expected a list"):
         operations_over_threshold(GET_RECORD, 5)
+
+
+def test_totals_name_an_unreadable_record():
+    with pytest.raises(AnsibleFilterError, match="operation_totals: operation field total_devices must be a whole number"):
+        operation_totals([record(total_devices="lots")])
+
+
+def test_each_filter_file_registers_its_filter():
+    for module, name, function in (
+        (summary_module, "operation_summary", operation_summary),
+        (totals_module, "operation_totals", operation_totals),
+        (attention_module, "operations_needing_attention", operations_needing_attention),
+        (threshold_module, "operations_over_threshold", operations_over_threshold),
+    ):
+        assert module.FilterModule().filters() == {name: function}
+
+
+def test_timestamps_may_be_datetimes_or_naive_utc():
+    when = datetime.datetime(2024, 1, 15, 12, 0, tzinfo=datetime.timezone.utc)
+    late = record(updated_at="2024-01-15T12:55:00", estimated_completion=when)
+    found = operations_needing_attention([late], now=NOW, overdue_minutes=30)
+    assert [o["id"] for o in found["overdue"]] == ["12345"]
