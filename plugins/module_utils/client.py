@@ -62,7 +62,8 @@ def _exception_chain(exc):
     todo = [exc]
     while todo:
         current = todo.pop()
-        if current is None or any(current is s for s in seen):
+        # ssl.SSLError.reason is a string such as CERTIFICATE_VERIFY_FAILED: only exceptions nest.
+        if not isinstance(current, BaseException) or any(current is s for s in seen):
             continue
         seen.append(current)
         todo.extend([getattr(current, "reason", None), current.__cause__, current.__context__])
