@@ -84,10 +84,14 @@ class Run:
     def failure_messages(self) -> list:
         """The msg of every failed task in the default callback's output."""
         messages = []
-        for line in self.stdout.splitlines():
-            if "FAILED!" in line or re.match(r"^failed: \[", line):
-                match = re.search(r'"msg": "((?:[^"\\]|\\.)*)"', line)
-                messages.append(json.loads(f'"{match.group(1)}"') if match else "")
+        decoder = json.JSONDecoder()
+        # One line at the default verbosity, pretty-printed over several with -v and up.
+        for match in re.finditer(r"^(?:fatal: \[.*?FAILED!|failed: \[.*?) => ", self.stdout, re.M):
+            try:
+                result, _end = decoder.raw_decode(self.stdout, match.end())
+            except ValueError:
+                result = {}
+            messages.append(str(result.get("msg", "")) if isinstance(result, dict) else "")
         for line in self.stderr.splitlines():
             if line.startswith("ERROR!") or line.startswith("[ERROR]"):
                 messages.append(line)
