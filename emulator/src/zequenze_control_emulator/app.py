@@ -49,14 +49,14 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         scope = authorize(request)
         query = request.query_params
         refresh = _boolean(query.get("update_status"), "update_status")
+        number = _integer(query.get("page"), "page", 1, 1, MAX_PAGE)
+        size = _integer(query.get("page_size"), "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         if "id" in query:
             record = operations.get(query["id"], scope, refresh)
             if record is None:
                 raise ApiError(404, f"no operation with id {query['id']!r} is visible to this token",
                                [("id", "unknown operation id, or one outside this token's organizations")])
             return json_response({"count": 1, "next": None, "previous": None, "results": [record]})
-        number = _integer(query.get("page"), "page", 1, 1, MAX_PAGE)
-        size = _integer(query.get("page_size"), "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         count, records = operations.page(scope, number, size, refresh)
         url = request.url
         has_next = number * size < count
@@ -82,6 +82,11 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         record = operations.create(operation)
         return json_response(record, 201, {"location": str(request.url.replace(query=f"id={record['id']}"))})
 
+    async def operations_endpoint(request: Request) -> Response:
+        if request.method == "POST":
+            return await create_operation(request)
+        return await list_operations(request)
+
     async def healthz(request: Request) -> Response:
         return json_response({"status": "ok", "simulated_time": format_us(operations.clock.now_us()), "time_scale": time_scale})
 
@@ -101,8 +106,8 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),
-            Route(API_PATH, list_operations, methods=["GET"]),
-            Route(API_PATH, create_operation, methods=["POST"]),
+            # One route for both methods, so a 405 lists them all in `Allow`.
+            Route(API_PATH, operations_endpoint, methods=["GET", "POST"]),
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
     )

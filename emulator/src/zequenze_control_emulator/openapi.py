@@ -46,7 +46,8 @@ _RESPONSES = {
 
 
 def _string_list(values, description: str) -> dict:
-    return {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(values)}, "description": description}
+    return {"type": "array", "minItems": 1, "nullable": True, "items": {"type": "string", "enum": list(values)},
+            "description": description}
 
 
 def _schemas() -> dict:
@@ -93,8 +94,10 @@ def _schemas() -> dict:
             "properties": {
                 "operation_type": {"type": "string", "enum": list(OPERATION_TYPES)},
                 "target_organizations": organizations,
+                # null stands for an absent object or list, as Ansible often sends it.
                 "device_filters": {
                     "type": "object",
+                    "nullable": True,
                     "additionalProperties": False,
                     "properties": {
                         "types": _string_list(DEVICE_TYPES, "Device types; all when absent"),
@@ -103,6 +106,7 @@ def _schemas() -> dict:
                 },
                 "schedule": {
                     "type": "object",
+                    "nullable": True,
                     "additionalProperties": False,
                     "properties": {
                         "execute_at": {
@@ -115,21 +119,17 @@ def _schemas() -> dict:
                         "priority": {"type": "string", "enum": list(PRIORITIES), "default": "normal"},
                     },
                 },
-                "options": options,
+                "options": {**options, "nullable": True},
             },
         },
         "DataWrapper": {
             "type": "object",
             "additionalProperties": False,
             "required": ["data"],
-            "properties": {
-                "data": {
-                    "oneOf": [
-                        {"type": "string", "description": "The configuration object as a JSON string"},
-                        _ref("OperationConfiguration"),
-                    ]
-                }
-            },
+            # A JSON string holding the configuration is accepted too (the upstream
+            # document's form), but a schema cannot say "a string that parses to this".
+            "description": "The configuration under `data`; `data` may also be a JSON string holding it",
+            "properties": {"data": _ref("OperationConfiguration")},
         },
         "Operation": {
             "type": "object",
@@ -262,6 +262,13 @@ def openapi_document() -> dict:
                             "description": "Created",
                             "headers": {"Location": {"schema": {"type": "string"}}},
                             "content": {"application/json": {"schema": _ref("Operation")}},
+                            "links": {
+                                "GetCreatedOperation": {
+                                    "operationId": "listOperations",
+                                    "parameters": {"id": "$response.body#/id"},
+                                    "description": "The created operation, by id",
+                                }
+                            },
                         },
                         **_pick("400", "401", "403", "422", "429", "500", "503"),
                     },
