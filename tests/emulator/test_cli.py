@@ -32,30 +32,22 @@ def test_bad_options_exit_2_with_a_message(args, expected):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("tokens: []\n", "expected a mapping `tokens:"),
-    ("tokens: {abc: {organizations: [101, x]}}\n", "tokens.abc.organizations: expected a non-empty list"),
-    ("tokens: {abc: {orgs: [101]}}\n", "tokens.abc: expected"),
-    ("tokens: {abc: {organizations: '*'}}\nextra: 1\n", "unknown key(s) extra"),
-    ("tokens: [\n", "not valid YAML"),
+@pytest.mark.parametrize("option, text, expected", [
+    ("--tokens", "tokens: []\n", "expected a mapping `tokens:"),
+    ("--tokens", "tokens: {abc: {organizations: [101, x]}}\n", "tokens.abc.organizations: expected a non-empty list"),
+    ("--tokens", "tokens: {abc: {orgs: [101]}}\n", "tokens.abc: expected"),
+    ("--tokens", "tokens: {abc: {organizations: '*'}}\nextra: 1\n", "unknown key(s) extra"),
+    ("--tokens", "tokens: [\n", "not valid YAML"),
+    ("--faults", "error_500: 2\n", "error_500: expected a rate from 0 to 1"),
+    ("--faults", "error_500: 0.6\nerror_503: 0.6\n", "must not exceed 1"),
+    ("--faults", "latency: {rate: 1, min_ms: 50, max_ms: 10}\n", "latency.max_ms"),
+    ("--faults", "drop_after_commit: 0.1\n", "unknown key(s) drop_after_commit"),
 ])
-def test_bad_tokens_files_are_named(tmp_path, text, expected):
-    result = run("--port", str(free_port()), "--tokens", write(tmp_path, "tokens.yml", text))
+def test_bad_files_are_named_with_the_field(tmp_path, option, text, expected):
+    result = run("--port", str(free_port()), option, write(tmp_path, "config.yml", text))
     assert result.returncode == 2
-    assert expected in result.stderr, result.stderr
+    assert f"{option} " in result.stderr and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("error_500: 2\n", "error_500: expected a rate from 0 to 1"),
-    ("error_500: 0.6\nerror_503: 0.6\n", "must not exceed 1"),
-    ("latency: {rate: 1, min_ms: 50, max_ms: 10}\n", "latency.max_ms"),
-    ("drop_after_commit: 0.1\n", "unknown key(s) drop_after_commit"),
-])
-def test_bad_faults_files_are_named(tmp_path, text, expected):
-    result = run("--port", str(free_port()), "--faults", write(tmp_path, "faults.yml", text))
-    assert result.returncode == 2
-    assert expected in result.stderr, result.stderr
 
 
 def test_print_fleet_describes_at_least_20_organizations():
