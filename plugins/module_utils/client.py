@@ -181,7 +181,10 @@ class Client:
 
     def _send(self, method, url, params, json_body):
         self.requests_sent += 1
-        return self.session.request(method, url, params=params, json=json_body, timeout=self.timeout)
+        # Per request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override Session.verify,
+        # which would silently undo validate_certs: false and ca_path.
+        return self.session.request(method, url, params=params, json=json_body, timeout=self.timeout,
+                                    verify=self.session.verify)
 
     def request(self, method, path_or_url, params=None, json_body=None):
         """Send one request with retries; return the decoded JSON body.
