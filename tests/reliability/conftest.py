@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -85,8 +86,9 @@ class Run:
         """The msg of every failed task in the default callback's output."""
         messages = []
         decoder = json.JSONDecoder()
-        # One line at the default verbosity, pretty-printed over several with -v and up.
-        for match in re.finditer(r"^(?:fatal: \[.*?FAILED!|failed: \[.*?) => ", self.stdout, re.M):
+        # One line at the default verbosity, pretty-printed over several with -v and up; ad-hoc runs
+        # print `host | FAILED! => {...}`.
+        for match in re.finditer(r"^(?:fatal: \[.*?FAILED!|failed: \[.*?|\S+ \| FAILED!) => ", self.stdout, re.M):
             try:
                 result, _end = decoder.raw_decode(self.stdout, match.end())
             except ValueError:
@@ -118,7 +120,7 @@ def ansible_env(api_env: dict, extra: dict | None = None) -> dict:
     )
     env.update(api_env)
     env.update(extra or {})
-    return env
+    return {k: v for k, v in env.items() if v is not None}  # None in extra removes a variable
 
 
 def run_playbook(name: str, extra_vars: dict, api_env: dict, *, verbosity: int = 0, env: dict | None = None,
@@ -133,8 +135,9 @@ def run_playbook(name: str, extra_vars: dict, api_env: dict, *, verbosity: int =
 
 
 def run_adhoc(module: str, args: dict, api_env: dict, *, env: dict | None = None, timeout: float = 120) -> Run:
-    """`ansible localhost -m <module> -a <json>`: one task, the user-facing output."""
-    command = [str(BIN / "ansible"), "localhost", "-m", module, "-a", json.dumps(args)]
+    """`ansible localhost -m <module> -a "k=v ..."`: one task, the user-facing output."""
+    arguments = " ".join(f"{k}={shlex.quote(v if isinstance(v, str) else json.dumps(v))}" for k, v in args.items())
+    command = [str(BIN / "ansible"), "localhost", "-m", module, "-a", arguments]
     return _run(command, ansible_env(api_env, env), timeout)
 
 
