@@ -222,7 +222,7 @@ class Client:
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
                     status=status, detail=self.scrub(detail) if detail else None, url=url)
-            self._raise_status(method, url, response, attempt + 1)
+            self._raise_status(method, url, response, attempt + 1, params)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts):
         kind = AmbiguousRequestError if ambiguous else TransportError
@@ -231,18 +231,24 @@ class Client:
             reason += " (check validate_certs and ca_path)"
         raise kind(self.scrub("%s %s failed after %d attempt(s): %s" % (method, url, attempts, reason)), url=url)
 
-    def _raise_status(self, method, url, response, attempts):
+    def _raise_status(self, method, url, response, attempts, params=None):
         status = response.status_code
         detail, errors = _error_body(response)
         error_class = error_class_for_status(status)
         message = "%s %s answered HTTP %s" % (method, url, status)
         if attempts > 1:
             message += " after %d attempts" % attempts
+        hint = None
+        if status == 404:
+            operation_id = (params or {}).get("id")
+            hint = ("Check the operation id %s: it does not exist or the token may not see it" % operation_id
+                    if operation_id is not None else
+                    "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url)
         raise error_class(
             self.scrub(message), status=status,
             detail=self.scrub(detail) if detail is not None else None,
             errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
-            url=url)
+            url=url, hint=self.scrub(hint) if hint else None)
 
     def _decode(self, response, method, url):
         if response.status_code == 204 or not response.content:

@@ -108,7 +108,7 @@ EXAMPLES = r"""
 
 - name: Come back to an operation and wait up to 50 s for it to end, without failing on timeout
   zequenze.control.headless_operation_info:
-    id: "{{ nightly.operation.id | default('12345') }}"
+    id: "{{ report.operation.id | default('12345') }}"
     wait_for: [completed, failed, cancelled]
     wait_timeout: 50
   register: chunk

@@ -160,7 +160,7 @@ def test_post_gives_up_after_max_retries_of_429(fake_api):
     (400, BadRequestError, "data option"),
     (401, AuthenticationError, "ZEQUENZE_API_TOKEN"),
     (403, PermissionDeniedError, "organizations"),
-    (404, NotFoundError, "operation id"),
+    (404, NotFoundError, "api_url (https://api.example.test/api/v1)"),
     (422, UnprocessableError, "fields"),
     (409, ApiError, ""),
 ])
@@ -179,6 +179,13 @@ def test_error_statuses_map_to_typed_errors(fake_api, status, error_class, hint_
     assert "schedule.priority: must be low" in result["msg"]
     assert hint_word in result["msg"]
     assert result["url"] == ENDPOINT_URL
+
+
+def test_not_found_by_id_names_the_id(fake_api):
+    client = new_client(fake_api)
+    with pytest.raises(NotFoundError) as info:
+        client.get(ENDPOINT, params={"id": "4242"})
+    assert "Check the operation id 4242" in info.value.full_message()
 
 
 def test_server_error_after_retries(fake_api):
