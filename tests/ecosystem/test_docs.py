@@ -1,0 +1,162 @@
+"""The guides in docs/ and the README against the code they describe.
+
+Links must resolve, every zequenze.control name and ZEQUENZE_* variable must
+exist, module tasks in YAML examples may only use documented options, and the
+quick start's playbook must do what the guide says it does.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+GUIDES = sorted((REPO / "docs").rglob("*.md"))
+PAGES = GUIDES + [REPO / "README.md"]
+CODE_BLOCK = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def page_id(path: Path) -> str:
+    return str(path.relative_to(REPO))
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(path: Path) -> set:
+    text = CODE_BLOCK.sub("", path.read_text())
+    return {slug(m) for m in re.findall(r"^#+\s+(.*)$", text, flags=re.MULTILINE)}
+
+
+def module_options(name: str) -> set:
+    """Options (and aliases) documented for a module, its doc fragments included."""
+    source = (REPO / "plugins" / "modules" / f"{name}.py").read_text()
+    (doc,) = [node.value.value for node in ast.parse(source).body
+              if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DOCUMENTATION"]
+    documentation = yaml.safe_load(doc)
+    options = dict(documentation.get("options") or {})
+    for fragment in documentation.get("extends_documentation_fragment", []):
+        namespace, collection, rest = fragment.split(".", 2)
+        if (namespace, collection) != ("zequenze", "control"):
+            continue
+        fragment_source = (REPO / "plugins" / "doc_fragments" / f"{rest}.py").read_text()
+        match = re.search(r'DOCUMENTATION = r"""(.*?)"""', fragment_source, re.DOTALL)
+        options.update(yaml.safe_load(match.group(1)).get("options") or {})
+    names = set(options)
+    for spec in options.values():
+        names.update(spec.get("aliases", []))
+    return names
+
+
+def collection_names() -> set:
+    """Every zequenze.control.<name> a user can refer to."""
+    names = {p.stem for p in (REPO / "plugins" / "modules").glob("*.py")}
+    names |= {p.stem for p in (REPO / "plugins" / "filter").glob("*.py")}
+    names |= {p.name for p in (REPO / "roles").iterdir() if p.is_dir()}
+    names |= {p.stem for p in (REPO / "playbooks").glob("*.yml")}
+    names |= set(yaml.safe_load((REPO / "meta" / "runtime.yml").read_text()).get("action_groups", {}))
+    names |= {p.stem for p in (REPO / "plugins" / "doc_fragments").glob("*.py")}
+    return names
+
+
+def tasks_in(node):
+    """Every mapping in a parsed YAML document (plays, tasks, blocks, nested)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from tasks_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from tasks_in(item)
+
+
+def test_index_lists_every_guide():
+    index = (REPO / "docs" / "README.md").read_text()
+    for guide in (REPO / "docs").glob("*.md"):
+        if guide.name != "README.md":
+            assert f"({guide.name})" in index, f"docs/README.md does not link {guide.name}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_links_resolve(page):
+    for target in LINK.findall(CODE_BLOCK.sub("", page.read_text())):
+        if re.match(r"^[a-z]+:", target):
+            continue
+        path_part, _, anchor = target.partition("#")
+        destination = (page.parent / path_part).resolve() if path_part else page
+        assert destination.exists(), f"{page_id(page)}: broken link {target}"
+        if anchor and destination.suffix == ".md":
+            assert anchor in anchors(destination), f"{page_id(page)}: no heading for #{anchor} in {path_part or page.name}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_names_and_variables_exist(page):
+    text = page.read_text()
+    known = collection_names()
+    for name in set(re.findall(r"zequenze\.control\.([a-z_]+)", text)):
+        assert name in known, f"{page_id(page)}: zequenze.control.{name} does not exist"
+    code = "\n".join(p.read_text() for p in (REPO / "plugins").rglob("*.py"))
+    code += (REPO / "extensions" / "awx" / "credential_type.yml").read_text()
+    code += (REPO / "scripts" / "with-emulator.sh").read_text()
+    for variable in set(re.findall(r"\bZEQUENZE_[A-Z_]+\b", text)):
+        assert variable in code, f"{page_id(page)}: {variable} is read by nothing"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_module_examples_use_documented_options(page):
+    options = {f"zequenze.control.{name}": module_options(name)
+               for name in ("headless_operation", "headless_operation_info")}
+    role_options = {}
+    for specs in (REPO / "roles").glob("*/meta/argument_specs.yml"):
+        role = specs.parent.parent.name
+        role_options[role] = set(yaml.safe_load(specs.read_text())["argument_specs"]["main"]["options"])
+    for language, block in CODE_BLOCK.findall(page.read_text()):
+        if language != "yaml":
+            continue
+        for task in tasks_in(yaml.safe_load(block)):
+            for module, allowed in options.items():
+                if isinstance(task.get(module), dict):
+                    unknown = set(task[module]) - allowed
+                    assert not unknown, f"{page_id(page)}: {module} has no option {sorted(unknown)}"
+            include = task.get("ansible.builtin.include_role") or {}
+            role = str(include.get("name", "")).removeprefix("zequenze.control.")
+            if role in role_options:
+                unknown = {v for v in task.get("vars", {}) if v.startswith(role)} - role_options[role]
+                assert not unknown, f"{page_id(page)}: role {role} has no variable {sorted(unknown)}"
+
+
+def quickstart_playbook() -> str:
+    (block,) = [b for lang, b in CODE_BLOCK.findall((REPO / "docs" / "quickstart.md").read_text())
+                if lang == "yaml" and "First steps" in b]
+    return block
+
+
+def test_quickstart_runs_as_written(tmp_path, api, ansible_env):
+    playbook = tmp_path / "first.yml"
+    playbook.write_text(quickstart_playbook())
+
+    def run(*args):
+        result = subprocess.run(["ansible-playbook", str(playbook), *args], env=ansible_env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=300, check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        return re.search(r"changed=(\d+)", output).group(1), output
+
+    changed, output = run("--check", "--diff")
+    assert changed == "1" and api.count() == 0 and api.posts() == 0
+    assert '"operation_type": "bulk_serial_sync"' in output
+    changed, output = run()
+    assert changed == "1" and api.count() == 1
+    assert re.search(r"Operation \d+ is scheduled", output)
+    changed, _ = run()
+    assert changed == "0" and api.count() == 1 and api.posts() == 1
