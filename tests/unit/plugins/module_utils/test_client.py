@@ -256,6 +256,27 @@ def test_tls_failure_points_at_the_tls_options(fake_api):
     assert "validate_certs" in info.value.message and "ca_path" in info.value.message
 
 
+def test_tls_failure_with_a_string_reason_is_reported(fake_api):
+    import ssl
+    ssl_error = ssl.SSLError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    ssl_error.reason = "CERTIFICATE_VERIFY_FAILED"
+    client = new_client(fake_api, max_retries=0)
+    fake_api.script = [requests.exceptions.SSLError(urllib3.exceptions.MaxRetryError(None, "/x", ssl_error))]
+    with pytest.raises(TransportError) as info:
+        client.get(ENDPOINT)
+    assert "CERTIFICATE_VERIFY_FAILED" in info.value.message
+
+
+@pytest.mark.parametrize("options, verify", [
+    ({}, True), ({"validate_certs": False}, False), ({"ca_path": "/etc/ca.pem"}, "/etc/ca.pem")])
+def test_tls_choice_is_passed_on_every_request(fake_api, options, verify):
+    """requests would let REQUESTS_CA_BUNDLE override Session.verify; the client passes it each time."""
+    client = new_client(fake_api, **options)
+    fake_api.records = [make_record(1)]
+    client.get(ENDPOINT)
+    assert fake_api.session.request.call_args.kwargs["verify"] == verify
+
+
 def test_request_was_not_sent_reads_the_exception_chain():
     assert request_was_not_sent(refused())
     assert request_was_not_sent(requests.exceptions.ConnectTimeout("x"))
