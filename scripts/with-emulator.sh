@@ -41,6 +41,7 @@ esac
   >"$ZEQUENZE_EMULATOR_LOG" 2>&1 &
 emulator_pid=$!
 
+# shellcheck disable=SC2317  # run by the EXIT trap
 stop_emulator() {
   kill "$emulator_pid" 2>/dev/null || true
   wait "$emulator_pid" 2>/dev/null || true

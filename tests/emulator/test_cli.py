@@ -10,7 +10,7 @@ from emulator_process import emulator_command, free_port
 
 
 def run(*args, timeout=20) -> subprocess.CompletedProcess:
-    return subprocess.run(emulator_command() + list(args), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(emulator_command() + list(args), capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def write(tmp_path, name, text):

@@ -59,7 +59,7 @@ def test_connection_dropped_after_the_create_was_committed(tmp_path):
 
 def statuses(process: EmulatorProcess, count: int) -> list:
     api = Api(process, "demo-token")
-    return [api.get().status_code for _ in range(count)]
+    return [api.get().status_code for _request in range(count)]
 
 
 def test_flaky_profile_mixes_faults_deterministically_by_seed():

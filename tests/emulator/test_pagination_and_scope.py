@@ -14,7 +14,7 @@ def paged():
     """A fresh emulator holding exactly 7 operations."""
     with EmulatorProcess() as process:
         api = Api(process, "demo-token")
-        ids = [api.create()["id"] for _ in range(7)]
+        ids = [api.create()["id"] for _operation in range(7)]
         yield api, ids
 
 
@@ -36,7 +36,7 @@ def test_following_next_walks_three_pages_newest_first(paged):
 
 
 def test_next_and_previous_are_absolute_urls_from_the_request_host(paged):
-    api, _ = paged
+    api = paged[0]
     page = api.get(page=2, page_size=3, update_status="true").json()
     for link, number in ((page["next"], "3"), (page["previous"], "1")):
         parts = urlsplit(link)
@@ -50,7 +50,7 @@ def test_next_and_previous_are_absolute_urls_from_the_request_host(paged):
 
 
 def test_default_page_size_is_50_and_a_page_past_the_end_is_empty(paged):
-    api, _ = paged
+    api = paged[0]
     page = api.get().json()
     assert len(page["results"]) == 7 and page["next"] is None
     beyond = api.get(page=5, page_size=3).json()
@@ -58,7 +58,7 @@ def test_default_page_size_is_50_and_a_page_past_the_end_is_empty(paged):
 
 
 def test_page_size_up_to_1000(paged):
-    api, _ = paged
+    api = paged[0]
     assert api.get(page_size=1000).status_code == 200
 
 

@@ -34,12 +34,12 @@ def test_next_links_keep_https(https_emulator):
 
 
 def test_untrusted_certificate_is_refused(https_emulator):
-    process, _ = https_emulator
+    process = https_emulator[0]
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(process.base_url + "/healthz", timeout=5, verify=True)
 
 
 def test_plain_http_is_not_served(https_emulator):
-    process, _ = https_emulator
+    process = https_emulator[0]
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(f"http://127.0.0.1:{process.port}/healthz", timeout=5)

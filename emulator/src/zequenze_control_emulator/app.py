@@ -37,7 +37,7 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         header = request.headers.get("authorization")
         if not header:
             raise _unauthorized("missing Authorization header; expected `Authorization: Bearer <token>`")
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("malformed Authorization header; expected `Authorization: Bearer <token>`")
         try:
@@ -74,11 +74,11 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
             raise ApiError(400, "the request body is too large", [("body", f"expected at most {MAX_BODY_BYTES} bytes")])
         operation = parse_create_body(raw)
         if scope is not None:
-            outside = [(i, o) for i, o in enumerate(operation.organizations) if o not in scope]
+            outside = [o for o in operation.organizations if o not in scope]
             if outside:
-                names = ", ".join(str(o) for _, o in outside)
+                names = ", ".join(str(o) for o in outside)
                 raise ApiError(403, f"this token may not act on organization(s) {names}",
-                               [("target_organizations", f"organization {o} is outside this token's scope") for _, o in outside])
+                               [("target_organizations", f"organization {o} is outside this token's scope") for o in outside])
         record = operations.create(operation)
         return json_response(record, 201, {"location": str(request.url.replace(query=f"id={record['id']}"))})
 

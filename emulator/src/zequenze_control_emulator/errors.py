@@ -19,5 +19,5 @@ class ApiError(Exception):
 
 def invalid(errors) -> ApiError:
     """422 for a well-formed body whose parameters are wrong."""
-    fields = ", ".join(dict.fromkeys(field for field, _ in errors))
+    fields = ", ".join(dict.fromkeys(error[0] for error in errors))
     return ApiError(422, f"invalid operation parameters: {fields}", errors)

@@ -88,7 +88,7 @@ class Fleet:
 
 def _generate(rng: random.Random, organization: int, count: int) -> tuple:
     devices = []
-    for _ in range(count):
+    for _device in range(count):
         device_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
         status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
         serial = f"ZQ-{TYPE_CODES[device_type]}-{organization:04d}-{rng.getrandbits(32):08X}"

@@ -58,11 +58,11 @@ def visible(row, scope) -> bool:
 
 def render(row, at_us: int) -> dict:
     (operation_id, operation_type, organizations, device_types, device_statuses, options, priority,
-     created_us, scheduled_us, start_us, timeout_us, total, nominal, actual, stall_after, failures, _) = row
+     created_us, scheduled_us, start_us, timeout_us, total, nominal, actual, stall_after, failures, _refreshed) = row
     pairs = json.loads(failures)
     state = evaluate(
         Stored(created_us, start_us, timeout_us, total, actual, stall_after,
-               tuple(p for p, _ in pairs), tuple(c for _, c in pairs)),
+               tuple(pair[0] for pair in pairs), tuple(pair[1] for pair in pairs)),
         at_us,
     )
     organizations = json.loads(organizations)

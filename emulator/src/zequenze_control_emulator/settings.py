@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .validation import is_integer
 from .vocabulary import MAX_ORGANIZATION_ID
 
 DEMO_TOKEN = "demo-token"
@@ -47,7 +48,7 @@ def load_tokens(path: str | None) -> dict:
         if organizations == "*":
             tokens[token] = None
         elif isinstance(organizations, list) and organizations and all(
-            type(o) is int and 1 <= o <= MAX_ORGANIZATION_ID for o in organizations
+            is_integer(o) and 1 <= o <= MAX_ORGANIZATION_ID for o in organizations
         ):
             tokens[token] = frozenset(organizations)
         else:
@@ -130,7 +131,7 @@ def _rate(value, field: str) -> float:
 
 
 def _integer(value, field: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
+    if not is_integer(value) or not low <= value <= high:
         raise ConfigError(f"{field}: expected an integer from {low} to {high}, got {value!r}")
     return value
 

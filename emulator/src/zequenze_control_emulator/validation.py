@@ -111,7 +111,7 @@ def _read_config(config: dict, errors: list) -> OperationRequest | None:
     if "timeout_minutes" in given_options:
         timeout = given_options["timeout_minutes"]
         low, high = TIMEOUT_MINUTES_RANGE
-        if type(timeout) is int and low <= timeout <= high:
+        if is_integer(timeout) and low <= timeout <= high:
             options["timeout_minutes"] = timeout
         else:
             errors.append(("options.timeout_minutes", f"expected an integer from {low} to {high}, got {_show(timeout)}"))
@@ -129,6 +129,11 @@ def _read_config(config: dict, errors: list) -> OperationRequest | None:
     )
 
 
+def is_integer(value) -> bool:
+    """A JSON integer: bool is an int subclass in Python, but not an integer here."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _read_organizations(config: dict, errors: list) -> tuple:
     field = "target_organizations"
     if field not in config:
@@ -140,7 +145,7 @@ def _read_organizations(config: dict, errors: list) -> tuple:
         return ()
     organizations = []
     for index, item in enumerate(value):
-        if type(item) is not int or not 1 <= item <= MAX_ORGANIZATION_ID:
+        if not is_integer(item) or not 1 <= item <= MAX_ORGANIZATION_ID:
             errors.append((f"{field}[{index}]", f"expected an organization id (integer from 1 to {MAX_ORGANIZATION_ID}), got {_show(item)}"))
         elif item not in organizations:
             organizations.append(item)

@@ -57,7 +57,7 @@ def page_times(port: int, pages, repeats: int = 5, token: str = "demo-token") ->
     headers = {"Authorization": f"Bearer {token}"}
     times = []
     for page in pages:
-        for _ in range(repeats):
+        for _repeat in range(repeats):
             started = time.perf_counter()
             connection.request("GET", f"{API_PATH}?page={page}&page_size=1000", headers=headers)
             answer = connection.getresponse()
@@ -113,7 +113,7 @@ def main() -> int:
     print(f"{'  same, token scoped to 12 organizations':<44} {statistics.median(scoped):>12.1f}   (no goal)")
     print(f"errors: GET non-2xx {get['non_2xx']}, socket {get['socket_errors']}; "
           f"POST non-2xx {post['non_2xx']}, socket {post['socket_errors']}")
-    missed = [name for name, _, _, met in rows if not met]
+    missed = [row[0] for row in rows if not row[3]]
     print("all emulator goals met" if not missed else f"goals missed: {'; '.join(missed)}")
     return 0
 

@@ -46,7 +46,7 @@ def main(db: str, count: int) -> None:
     if store.page(None, 0, 1)[0]:
         sys.exit(f"{db} already holds operations; seed an empty database")
     now = real_now_us()
-    sim_now, _ = store.clock_anchor(1.0, now)
+    sim_now = store.clock_anchor(1.0, now)[0]
     fleet, rng = Fleet(0), random.Random(11)
     requests = templates(rng, sim_now)
     plans = {i: plan(fleet, r, 0, i) for i, r in enumerate(requests)}
