@@ -8,6 +8,7 @@ Every check talks to real emulator processes (tests/support/emulator_process.py)
 from __future__ import annotations
 
 import atexit
+import datetime
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +49,8 @@ COLLECTIONS = Path(tempfile.mkdtemp(prefix="zequenze-reliability-collections-"))
 (COLLECTIONS / "ansible_collections" / "zequenze" / "control").symlink_to(ROOT)
 atexit.register(shutil.rmtree, COLLECTIONS, True)
 sys.path.insert(0, str(COLLECTIONS))
+
+from ansible_collections.zequenze.control.plugins.filter.next_window import next_window  # noqa: E402
 
 BIN = Path(sys.executable).parent
 # What a crash looks like in Ansible output (at the default verbosity).
@@ -191,6 +195,31 @@ def identity(record: dict) -> tuple:
     return (record["operation_type"], tuple(sorted(details.get("organization_ids") or [])),
             tuple(sorted(details.get("device_types") or [])), tuple(sorted(details.get("device_statuses") or [])),
             record.get("scheduled_for"))
+
+
+# -- maintenance windows -----------------------------------------------------------
+ZONES = ("UTC", "Europe/Madrid", "America/New_York", "Asia/Tokyo")
+
+
+def pick_windows(rng, count: int) -> list:
+    """Distinct (zone, HH:MM, organizations) whose next start is 2 to 22 hours away (stable during the soak)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    windows, instants = [], set()
+    for _ in range(10_000):
+        if len(windows) == count:
+            return windows
+        zone = rng.choice(ZONES)
+        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        start = (local + datetime.timedelta(minutes=rng.randrange(120, 22 * 60))).strftime("%H:%M")
+        execute_at = next_window(start, zone)
+        instant = datetime.datetime.fromisoformat(execute_at).astimezone(datetime.timezone.utc)
+        if instant in instants:
+            continue
+        instants.add(instant)
+        first = rng.randrange(101, 118)
+        windows.append({"zone": zone, "start": start, "execute_at": execute_at, "instant": instant,
+                        "organizations": [first, first + 1, first + 2]})
+    raise AssertionError("could not pick distinct windows")
 
 
 # -- figures -------------------------------------------------------------------------

@@ -15,38 +15,13 @@ import json
 import random
 import re
 import time
-import zoneinfo
 
-from conftest import CAUSE, TRACEBACK, EmulatorProcess, all_operations, identity, run_playbook, scale
-
-from ansible_collections.zequenze.control.plugins.filter.next_window import next_window
+from conftest import CAUSE, TRACEBACK, EmulatorProcess, all_operations, identity, pick_windows, run_playbook, scale
 
 RUNS = scale(6, 60)
 WINDOWS = scale(3, 24)
 TIME_BUDGET = scale(300, 1500)  # seconds for all runs together; a bound, not a speed goal
-ZONES = ("UTC", "Europe/Madrid", "America/New_York", "Asia/Tokyo")
 ORGANIZATIONS_PER_OPERATION = 2
-
-
-def pick_windows(rng: random.Random, count: int) -> list:
-    """Distinct (zone, HH:MM, organizations) whose next start is 2 to 22 hours away (stable during the soak)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
-    windows, instants = [], set()
-    for _ in range(10_000):
-        if len(windows) == count:
-            return windows
-        zone = rng.choice(ZONES)
-        local = now.astimezone(zoneinfo.ZoneInfo(zone))
-        start = (local + datetime.timedelta(minutes=rng.randrange(120, 22 * 60))).strftime("%H:%M")
-        execute_at = next_window(start, zone)
-        instant = datetime.datetime.fromisoformat(execute_at).astimezone(datetime.timezone.utc)
-        if instant in instants:
-            continue
-        instants.add(instant)
-        first = rng.randrange(101, 118)
-        windows.append({"zone": zone, "start": start, "execute_at": execute_at, "instant": instant,
-                        "organizations": [first, first + 1, first + 2]})
-    raise AssertionError("could not pick distinct windows")
 
 
 def test_nightly_playbook_soak_under_faults(tmp_path, figure):
