@@ -9,7 +9,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
-TREE_PARENT=$ROOT/.tree/integration
+# One tree per venv, so the version matrix never shares one with the main run.
+TREE_PARENT=$ROOT/.tree/integration-$(basename "$VENV")
 TREE=$TREE_PARENT/ansible_collections/zequenze/control
 TIME_SCALE=${ZEQUENZE_TEST_TIME_SCALE:-100}
 TARGETS=(create wait info errors defaults)
@@ -31,7 +32,9 @@ token_for() { printf 'it-%s-%s' "$1" "$RUN_ID"; }
 if [ "${1:-}" = "--inside-emulator" ]; then
   shift
   export RUN_ID
-  TREE_SETUP=write_integration_config run_ansible_test integration --venv --python 3.12 --color no "$@"
+  # The Python of $VENV: 3.12 for .venv, 3.11 for the oldest-core venv of scripts/test-matrix.sh.
+  python_version=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  TREE_SETUP=write_integration_config run_ansible_test integration --venv --python "$python_version" --color no "$@"
   exit
 fi
 if [ "${1:-}" = "--examples" ]; then

@@ -27,7 +27,8 @@ if [ ! -f "$stamp" ] || [ "$OLDEST_REQUIREMENTS" -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-version=$("$OLDEST_VENV/bin/ansible" --version | head -n 1)
+version=$("$OLDEST_VENV/bin/ansible" --version)
+version=${version%%$'\n'*}
 python_version=$("$OLDEST_VENV/bin/python" --version)
 log "oldest supported: $version on $python_version"
 
