@@ -183,7 +183,8 @@ def _read_choices(container: dict, key: str, field: str, allowed: tuple, errors:
 def _reject_unknown(value: dict, known: tuple, prefix: str, errors: list) -> None:
     for key in value:
         if key not in known:
-            errors.append((f"{prefix}{key}", f"unknown key; expected one of {', '.join(known)}"))
+            name = key if key.isidentifier() else json.dumps(key)  # an empty or odd key stays visible
+            errors.append((f"{prefix}{name}", f"unknown key; expected one of {', '.join(known)}"))
 
 
 def _kind(value) -> str:
