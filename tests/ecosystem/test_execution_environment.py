@@ -16,8 +16,13 @@ import yaml
 from conftest import REPO
 
 
+def without_comments(entries):
+    """Requirement lines without comments or blanks, sorted."""
+    return sorted(e.split("#")[0].strip() for e in entries or [] if e.split("#")[0].strip())
+
+
 def lines(path):
-    return sorted(line.split("#")[0].strip() for line in path.read_text().splitlines() if line.split("#")[0].strip())
+    return without_comments(path.read_text().splitlines())
 
 
 def test_builder_context_installs_the_collection_and_its_requirements(tmp_path, installed_collections):
@@ -41,9 +46,8 @@ def test_builder_context_installs_the_collection_and_its_requirements(tmp_path, 
         check=True, capture_output=True, text=True,
     ).stdout
     requirements = yaml.safe_load(found.split("---", 1)[1])
-    strip = lambda entries: sorted(e.split("#")[0].strip() for e in entries or [])  # noqa: E731
-    assert strip(requirements["python"]) == lines(REPO / "requirements.txt")
-    assert strip(requirements["system"]) == lines(REPO / "bindep.txt")
+    assert without_comments(requirements["python"]) == lines(REPO / "requirements.txt")
+    assert without_comments(requirements["system"]) == lines(REPO / "bindep.txt")
 
 
 def test_collection_metadata_is_builder_schema_3():

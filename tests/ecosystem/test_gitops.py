@@ -50,9 +50,12 @@ def declare(repo, operations) -> None:
     (repo / "operations.yml").write_text(yaml.safe_dump({"zequenze_operations": operations}, sort_keys=False))
 
 
+def instant(timestamp: str) -> datetime:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+
+
 def same_moment(a: str, b: str) -> bool:
-    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
-    return parse(a) == parse(b)
+    return instant(a) == instant(b)
 
 
 def test_gitlab_pipeline_runs_the_same_commands():
