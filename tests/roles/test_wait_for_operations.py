@@ -1,0 +1,35 @@
+"""Waiting with progress lines: an emulator at real-time speed, so the operations outlast the wait."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from emulator_process import EmulatorProcess
+from playbook_runner import Playbooks
+
+PROGRESS = re.compile(r"operation (\d+) compliance_report \(organizations (\d+)\): in_progress \d+% - \d+/\d+ devices processed, \d+ failed - ETA \S+")
+
+
+@pytest.fixture(scope="module")
+def playbooks(collections_path, tmp_path_factory):
+    with EmulatorProcess(time_scale=1) as emulator:
+        yield Playbooks(collections_path, emulator, tmp_path_factory.mktemp("wait"))
+
+
+def test_progress_lines_across_segments_then_a_clear_timeout(playbooks, tmp_path):
+    result = playbooks.run("compliance_collection", {
+        "compliance_collection_organizations": [101, 102], "compliance_collection_report_dir": str(tmp_path),
+        "compliance_collection_wait_timeout": 14, "compliance_collection_report_interval": 5,
+        # Two rounds per segment, so the wait crosses from one segment into the next.
+        "wait_for_operations_rounds_per_segment": 2})
+    assert result.returncode == 2, result.stdout[-3000:]
+    lines = PROGRESS.findall(result.stdout)
+    rounds = len(lines) // 2
+    assert rounds >= 3, result.stdout[-3000:]
+    assert {organization for _, organization in lines} == {"101", "102"}
+    assert "segment.yml for localhost => (item=rounds up to 4)" in result.stdout
+    assert re.search(r"compliance_collection: gave up after 14 s waiting for operation\(s\) \d+, \d+; no bundle written", result.stdout)
+    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in result.stdout + result.stderr
