@@ -50,6 +50,27 @@ def test_bad_files_are_named_with_the_field(tmp_path, option, text, expected):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("content, expected", [
+    (b"this is no database, just text\n" * 100, "file is not a database"),
+    (None, "unable to open database file"),
+])
+def test_unusable_database_exits_2_with_a_message(tmp_path, content, expected):
+    db = tmp_path / "emulator.db"
+    if content is None:
+        db = tmp_path / "missing-folder" / "emulator.db"
+    else:
+        db.write_bytes(content)
+    result = run("--port", str(free_port()), "--db", str(db))
+    assert result.returncode == 2
+    assert f"--db {db}: {expected}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("zequenze-control-emulator ")
+
+
 def test_print_fleet_describes_at_least_20_organizations():
     result = run("--print-fleet", "--seed", "5")
     assert result.returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import importlib.util
 import ipaddress
 import json
@@ -41,9 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert")
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--print-fleet", action="store_true",
                         help="print the device fleet for --seed as JSON (counts per organization, type and status) and exit")
     return parser
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("zequenze-control-emulator")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def is_loopback(host: str) -> bool:
@@ -107,7 +116,8 @@ def serve(args, tokens, faults) -> None:
     try:
         store = Store(args.db)
     except Exception as exc:  # sqlite3 errors name the problem; no traceback for a bad path
-        sys.exit(f"zequenze-control-emulator: error: --db {args.db}: {exc}")
+        print(f"zequenze-control-emulator: error: --db {args.db}: {exc}", file=sys.stderr)
+        sys.exit(2)
     real = real_now_us()
     anchor_sim, anchor_real = store.clock_anchor(args.time_scale, real)
     clock = SimulatedClock(anchor_sim, anchor_real, args.time_scale)
