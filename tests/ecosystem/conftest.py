@@ -74,13 +74,17 @@ def token() -> str:
     return "zq-" + secrets.token_urlsafe(32)
 
 
+def started_emulator(workdir: Path, token: str, **options) -> EmulatorProcess:
+    """An emulator (use it as a context manager) where only `token` is valid, seeing every organization."""
+    workdir.mkdir(parents=True)
+    tokens = workdir / "tokens.yml"
+    tokens.write_text(yaml.safe_dump({"tokens": {token: {"organizations": "*"}}}))
+    return EmulatorProcess(tokens=tokens, token=token, workdir=workdir, **options)
+
+
 @pytest.fixture
 def emulator(tmp_path, token):
-    tokens = tmp_path / "tokens.yml"
-    tokens.write_text(yaml.safe_dump({"tokens": {token: {"organizations": "*"}}}))
-    workdir = tmp_path / "emulator-data"
-    workdir.mkdir()
-    with EmulatorProcess(tokens=tokens, token=token, workdir=workdir) as process:
+    with started_emulator(tmp_path / "emulator-data", token) as process:
         yield process
 
 

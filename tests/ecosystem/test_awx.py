@@ -11,34 +11,59 @@ real emulator, with the files in extensions/awx and docs/awx.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import ansible_runner
 import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from conftest import REPO
+from conftest import REPO, started_emulator
+from tls_ca import make_ca_and_server_cert
 
 AWX_DOCS = REPO / "docs" / "awx"
 CONTROLLER = yaml.safe_load((AWX_DOCS / "controller.yml").read_text())
 CREDENTIAL_TYPE = yaml.safe_load((AWX_DOCS / CONTROLLER["credential_type"]).read_text())
 
 
-def inject_credential(credential_type: dict, inputs: dict) -> dict:
+class TowerNamespace:
+    """The `tower` name of the controller's injector templates (tower.filename)."""
+
+
+def inject_credential(credential_type: dict, inputs: dict, data_dir: Path) -> dict:
     """The environment the controller injects for a credential with these inputs.
 
     As the controller does: inputs that are set (non-empty) are in the template
-    namespace, a boolean input that was never set is False, and each env
-    injector is rendered in an immutable Jinja2 sandbox.
+    namespace, a boolean input that was never set is False, file injectors are
+    rendered into files under the job's env/ folder whose paths the env
+    injectors see as tower.filename, and every template is rendered in an
+    immutable Jinja2 sandbox.
     """
+    sandbox = ImmutableSandboxedEnvironment()
+    tower = TowerNamespace()
     namespace = {key: value for key, value in inputs.items() if isinstance(value, bool) or value}
+    namespace["tower"] = tower
     for field in credential_type["inputs"]["fields"]:
         if field["type"] == "boolean" and field["id"] not in inputs:
             namespace[field["id"]] = False
-    sandbox = ImmutableSandboxedEnvironment()
+    (data_dir / "env").mkdir(parents=True, exist_ok=True)
+    for label, template in credential_type["injectors"].get("file", {}).items():
+        handle, path = tempfile.mkstemp(dir=data_dir / "env")
+        with os.fdopen(handle, "w") as injected:
+            injected.write(sandbox.from_string(template).render(**namespace))
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+        if "." in label:
+            if not hasattr(tower, "filename"):
+                tower.filename = TowerNamespace()
+            setattr(tower.filename, label.split(".", 1)[1], path)
+        else:
+            tower.filename = path
     return {name: sandbox.from_string(template).render(**namespace)
             for name, template in credential_type["injectors"]["env"].items()}
 
@@ -91,10 +116,9 @@ def launch(template: dict, tmp_path: Path, tarball: Path, credential_inputs: dic
     )
     assert result[2] == 0, result[0] + result[1]
 
-    env = inject_credential(CREDENTIAL_TYPE, credential_inputs)
+    env = inject_credential(CREDENTIAL_TYPE, credential_inputs, data_dir)
     env.update(ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
                ANSIBLE_HOME=str(data_dir / "ansible-home"), ANSIBLE_NOCOLOR="1")
-    (data_dir / "env").mkdir()
     (data_dir / "env" / "envvars").write_text(yaml.safe_dump(env))
     survey = json.loads((AWX_DOCS / template["survey_spec"]).read_text())
     extra_vars = dict(template["extra_vars"], **survey_answers(survey, answers))
@@ -123,7 +147,7 @@ def job_output(data_dir: Path) -> str:
     return "\n".join(path.read_text(errors="replace") for path in files)
 
 
-def test_credential_type_injects_what_the_modules_read():
+def test_credential_type_injects_what_the_modules_read(tmp_path):
     fragment = (REPO / "plugins" / "doc_fragments" / "connection.py").read_text()
     for variable in CREDENTIAL_TYPE["injectors"]["env"]:
         assert f"E({variable})" in fragment, f"{variable} is not an environment fallback of the modules"
@@ -131,11 +155,14 @@ def test_credential_type_injects_what_the_modules_read():
     assert fields["api_token"].get("secret") is True
     assert set(CREDENTIAL_TYPE["inputs"]["required"]) == {"api_url", "api_token"}
 
-    env = inject_credential(CREDENTIAL_TYPE, {"api_url": "https://x.example/api/v1", "api_token": "t0k"})
+    env = inject_credential(CREDENTIAL_TYPE, {"api_url": "https://x.example/api/v1", "api_token": "t0k"}, tmp_path / "a")
     assert env == {"ZEQUENZE_API_URL": "https://x.example/api/v1", "ZEQUENZE_API_TOKEN": "t0k",
-                   "ZEQUENZE_VALIDATE_CERTS": "true"}, "an unset verify_tls must keep verification on"
-    env = inject_credential(CREDENTIAL_TYPE, {"api_url": "u", "api_token": "t", "verify_tls": "false"})
+                   "ZEQUENZE_VALIDATE_CERTS": "true", "ZEQUENZE_CA_PATH": ""}, \
+        "an unset verify_tls must keep verification on; no CA certificates means the trust store"
+    env = inject_credential(CREDENTIAL_TYPE, {"api_url": "u", "api_token": "t", "verify_tls": "false",
+                                              "ca_bundle": "-----BEGIN CERTIFICATE-----\n"}, tmp_path / "b")
     assert env["ZEQUENZE_VALIDATE_CERTS"] == "false"
+    assert Path(env["ZEQUENZE_CA_PATH"]).read_text() == "-----BEGIN CERTIFICATE-----\n"
 
 
 @pytest.mark.parametrize("template", CONTROLLER["job_templates"], ids=lambda t: t["playbook"])
@@ -169,7 +196,7 @@ def test_nightly_job_and_monitor_job_through_ansible_runner(tmp_path, tarball, a
     operations = api.operations()
     assert len(operations) == 2, "three organizations, at most two per operation"
     assert sorted(org for op in operations for org in op["operation_config"]["organizations"]) == [101, 102, 103]
-    madrid = datetime.now(timezone.utc).astimezone(__import__("zoneinfo").ZoneInfo("Europe/Madrid"))
+    madrid = datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/Madrid"))
     for operation in operations:
         start = datetime.fromisoformat(operation["scheduled_for"].replace("Z", "+00:00")).astimezone(madrid.tzinfo)
         assert (start.hour, start.minute) == (2, 0) and timedelta(0) < start - madrid <= timedelta(days=1)
@@ -201,3 +228,25 @@ def test_wrong_token_fails_the_job_clearly_without_showing_it(tmp_path, tarball,
     assert "ESTABLISH LOCAL CONNECTION" in output, "the job ran at -vvvv"
     assert "401" in output and "ZEQUENZE_API_TOKEN" in output
     assert wrong not in job_output(data_dir)
+
+
+def test_private_certificate_authority_through_the_credential(tmp_path, tarball, token):
+    """An API behind an internal CA: the credential's CA certificates make the job pass with verification on."""
+    pki = tmp_path / "pki"
+    pki.mkdir()
+    paths = make_ca_and_server_cert(pki)
+    with started_emulator(tmp_path / "tls-emulator", token, tls_cert=paths["cert"], tls_key=paths["key"],
+                          ca_file=paths["ca"]) as emulator:
+        assert emulator.api_url.startswith("https://")
+        inputs = {"api_url": emulator.api_url, "api_token": token}
+        runner, data_dir = launch(job_template("monitor"), tmp_path, tarball, inputs, {}, "job-untrusted")
+        output = stdout_of(runner)
+        assert runner.status == "failed" and "check validate_certs and ca_path" in output, output
+        assert token not in job_output(data_dir)
+
+        inputs["ca_bundle"] = paths["ca"].read_text()
+        runner, data_dir = launch(job_template("monitor"), tmp_path, tarball, inputs, {}, "job-private-ca")
+        output = stdout_of(runner)
+        assert runner.status == "successful", output
+        assert "validate_certs is false" not in output
+        assert token not in job_output(data_dir)
