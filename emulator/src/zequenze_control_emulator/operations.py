@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
@@ -53,21 +54,28 @@ class Operations:
 
 
 def visible(row, scope) -> bool:
-    return scope is None or set(json.loads(row[2])) <= scope
+    return scope is None or set(_parse(row[2])) <= scope
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse(text: str):
+    """Stored JSON columns repeat across operations (the same jobs run nightly); parse each once.
+    The result is shared: records are only serialized, never modified."""
+    return json.loads(text)
 
 
 def render(row, at_us: int) -> dict:
     (operation_id, operation_type, organizations, device_types, device_statuses, options, priority,
      created_us, scheduled_us, start_us, timeout_us, total, nominal, actual, stall_after, failures, _refreshed) = row
-    pairs = json.loads(failures)
+    pairs = _parse(failures)
     state = evaluate(
         Stored(created_us, start_us, timeout_us, total, actual, stall_after,
                tuple(pair[0] for pair in pairs), tuple(pair[1] for pair in pairs)),
         at_us,
     )
-    organizations = json.loads(organizations)
-    device_types = json.loads(device_types)
-    device_statuses = json.loads(device_statuses)
+    organizations = _parse(organizations)
+    device_types = _parse(device_types)
+    device_statuses = _parse(device_statuses)
     identifier = str(operation_id)
     return {
         "id": identifier,
@@ -93,7 +101,7 @@ def render(row, at_us: int) -> dict:
             "organizations": organizations,
             "device_types": device_types,
             "device_statuses": device_statuses,
-            "options": json.loads(options),
+            "options": _parse(options),
             "priority": priority,
         },
         "monitoring_url": f"{API_PATH}?id={identifier}",
