@@ -15,6 +15,8 @@ TREE=$TREE_PARENT/ansible_collections/zequenze/control
 TIME_SCALE=${ZEQUENZE_TEST_TIME_SCALE:-100}
 TARGETS=(create wait info errors defaults)
 
+# Called by run_ansible_test through TREE_SETUP, which shellcheck cannot follow.
+# shellcheck disable=SC2317
 write_integration_config() {
   local tree=$1 target
   {

@@ -178,7 +178,7 @@ def collection_listing(page_size: int) -> int:
 
     client = Client(API_URL, TOKEN)
     try:
-        return sum(1 for _ in Operations(client).list(page_size=page_size))
+        return sum(1 for _record in Operations(client).list(page_size=page_size))
     finally:
         client.close()
 
@@ -186,7 +186,7 @@ def collection_listing(page_size: int) -> int:
 def bench_listing(expected: int = 10000, rounds: int = 5, page_size: int = 1000) -> bool:
     sys.path.insert(0, os.environ["ANSIBLE_COLLECTIONS_PATH"])
     timings = {"bare": [], "collection": []}
-    for _ in range(rounds):
+    for _round in range(rounds):
         for name, function in (("bare", bare_listing), ("collection", collection_listing)):
             started = time.perf_counter()
             count = function(page_size)
