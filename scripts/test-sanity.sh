@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 # A tree of our own: other checks may re-sync the default one while we run.
 TREE_PARENT=$ROOT/.tree/sanity
-TREE=$TREE_PARENT/ansible_collections/zequenze/control
+export TREE=$TREE_PARENT/ansible_collections/zequenze/control
 
 if compgen -G "$ROOT/tests/sanity/ignore-*.txt" >/dev/null; then
   echo "tests/sanity/ignore-*.txt found: fix the code instead of ignoring it" >&2
