@@ -101,6 +101,9 @@ def parse_data(data):
     """The data option as a dict: a JSON object given as text or as a mapping."""
     if isinstance(data, dict):
         return data
+    if not isinstance(data, str):
+        raise InputError("data must be a JSON object, as text or as a mapping; got %s %r" % (
+            type(data).__name__, data))
     try:
         parsed = json.loads(data)
     except ValueError as exc:
@@ -112,6 +115,10 @@ def build_request_body(params):
     """The POST body: data as is, or the configuration object from the structured options."""
     if params.get("data") is not None:
         return parse_data(params["data"])
+    missing = [name for name in ("operation_type", "organizations") if params.get(name) is None]
+    if missing:  # data: null passes required_one_of, yet gives nothing to send
+        raise InputError("%s %s required unless data is given (data is null)" % (
+            " and ".join(missing), "is" if len(missing) == 1 else "are"))
     body = {
         "operation_type": params["operation_type"],
         "target_organizations": list(params["organizations"]),

@@ -147,6 +147,22 @@ def test_data_is_sent_as_is_from_text_or_mapping():
     assert "data must be a JSON object" in info.value.message
 
 
+@pytest.mark.parametrize("data", [[1, 2], 42, True])
+def test_data_that_is_neither_text_nor_mapping_names_the_option(data):
+    with pytest.raises(InputError) as info:
+        build_request_body(params(data=data))
+    assert info.value.message.startswith("data must be a JSON object, as text or as a mapping; got ")
+
+
+def test_structured_options_need_type_and_organizations():
+    with pytest.raises(InputError) as info:
+        build_request_body(params(operation_type=None, organizations=None))
+    assert "operation_type and organizations are required unless data is given" in info.value.message
+    with pytest.raises(InputError) as info:
+        build_request_body(params(organizations=None))
+    assert "organizations is required unless data is given" in info.value.message
+
+
 # -- records ------------------------------------------------------------------
 def test_record_view_reads_the_get_shape():
     view = record_view(GET_RECORD)
