@@ -54,17 +54,21 @@ def test_check_diff_then_apply_then_rerun(playbooks, api):
     assert len(syncs(api, [101, 102, 103])) == 2
 
 
-def test_window_is_the_next_local_start_in_the_zone(playbooks, api):
+def test_window_is_the_next_local_start_in_the_zone(playbooks, api, tmp_path):
     zone = zoneinfo.ZoneInfo("America/New_York")
+    summary_file = tmp_path / "scheduled.json"
     result = playbooks.run("nightly_inventory_sync", {
         "nightly_inventory_sync_organizations": [104], "nightly_inventory_sync_window_start": "23:45",
-        "nightly_inventory_sync_timezone": "America/New_York"})
+        "nightly_inventory_sync_timezone": "America/New_York", "nightly_inventory_sync_summary_file": str(summary_file)})
     assert result.returncode == 0, result.stdout[-3000:]
     (operation,) = syncs(api, [104])
     scheduled = parse(operation["scheduled_for"]).astimezone(zone)
     now = datetime.datetime.now(zone)
     assert (scheduled.hour, scheduled.minute) == (23, 45)
     assert now < scheduled <= now + datetime.timedelta(days=1, hours=1)
+    summary = json.loads(summary_file.read_text())
+    assert summary["window"] == {"start": "23:45", "timezone": "America/New_York", "execute_at": scheduled.isoformat()}
+    assert [(s["id"], s["status"]) for s in summary["operations"]] == [(operation["id"], "scheduled")]
 
 
 def test_wait_summarizes_and_writes_the_summary_file(playbooks, api, tmp_path):
