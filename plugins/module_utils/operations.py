@@ -26,6 +26,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     OperationFailedError,
     PermissionDeniedError,
     WaitTimeoutError,
+    ZequenzeError,
 )
 
 ENDPOINT = "inventory_device_serial_headless_operation/"
@@ -500,12 +501,20 @@ class Operations:
                 overdue_delay *= 2
             delay = max(0.0, min(delay, float(max_poll_interval), deadline - now))
             self._sleep(delay)
-            latest = self.get(operation_id, update_status=refresh_status)
+            try:
+                latest = self.get(operation_id, update_status=refresh_status)
+            except ZequenzeError as error:
+                # Say which operation the wait was about, so the user can come back to it.
+                error.message = "While waiting for %s: %s" % (describe(record), error.message)
+                error.wait_result = WaitResult(record, self._clock() - started, polls, False)
+                raise
             polls += 1
             if latest is None:
-                raise NotFoundError(
+                error = NotFoundError(
                     "Operation %s disappeared while waiting for it" % operation_id, status=404,
                     hint="Check that the token still sees the operation's organizations")
+                error.wait_result = WaitResult(record, self._clock() - started, polls, False)
+                raise error
             record = latest
             estimator.observe(self._clock(), record,
                               _server_now(record_view(record)) if refresh_status else None)
@@ -536,7 +545,18 @@ def wait_report(result=None):
 
 
 def check_wait_outcome(result, goal, max_failed_devices=None):
-    """Raise the error a finished wait deserves: timeout, unreachable goal, too many failures."""
+    """Raise the error a finished wait deserves: timeout, unreachable goal, too many failures.
+
+    The error carries the wait's result as wait_result, like errors raised while polling.
+    """
+    try:
+        _check_wait_outcome(result, goal, max_failed_devices)
+    except ZequenzeError as error:
+        error.wait_result = result
+        raise
+
+
+def _check_wait_outcome(result, goal, max_failed_devices):
     record = result.record
     if result.timed_out:
         raise WaitTimeoutError(

@@ -333,15 +333,16 @@ def run(module, operations):
     extra = {"created": created, "request": body, "wait": wait_report()}
     if params["wait"] and not module.check_mode:
         goal = Goal.started() if params["wait_for"] == "started" else Goal.completed()
-        result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                 params["max_poll_interval"], params["refresh_status"], fresh=created)
-        record = result.record
-        extra["wait"] = wait_report(result)
         try:
+            result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
+                                     params["max_poll_interval"], params["refresh_status"], fresh=created)
             check_wait_outcome(result, goal, params["max_failed_devices"])
         except ZequenzeError as error:
-            error.result = dict(extra, changed=created, operation=record)
+            error.result = dict(extra, changed=created, operation=error.wait_result.record,
+                                wait=wait_report(error.wait_result))
             raise
+        record = result.record
+        extra["wait"] = wait_report(result)
     return created, record, diff, extra
 
 

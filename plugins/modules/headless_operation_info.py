@@ -213,15 +213,16 @@ def run(module, operations):
         record = operations.get(params["id"], update_status=params["update_status"])
         if record is not None and params["wait_for"]:
             goal = Goal.statuses_in(params["wait_for"])
-            result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                     params["max_poll_interval"], refresh_status=True,
-                                     fresh=params["update_status"])
-            record, report = result.record, wait_report(result)
             try:
+                result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
+                                         params["max_poll_interval"], refresh_status=True,
+                                         fresh=params["update_status"])
                 check_wait_outcome(result, goal)
             except ZequenzeError as error:
-                error.result = {"operations": [record], "count": 1, "wait": report, "changed": False}
+                error.result = {"operations": [error.wait_result.record], "count": 1,
+                                "wait": wait_report(error.wait_result), "changed": False}
                 raise
+            record, report = result.record, wait_report(result)
         records = [record] if record is not None and wanted(params, record) else []
     else:
         records = []

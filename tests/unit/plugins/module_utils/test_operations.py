@@ -445,6 +445,8 @@ def test_wait_fails_when_the_operation_disappears():
         ops.wait(make_record(77, status="in_progress"), Goal.completed(), timeout=60, poll_interval=1,
                  max_poll_interval=5)
     assert "77" in info.value.message
+    assert info.value.wait_result.record["id"] == "77"
+    assert info.value.wait_result.polls == 1
 
 
 def test_eta_estimator_falls_back_to_progress_and_refuses_nonsense():
@@ -496,6 +498,7 @@ def test_wait_outcomes():
     running = make_record(3, status="in_progress", progress=40)
     with pytest.raises(WaitTimeoutError) as info:
         check_wait_outcome(WaitResult(running, 30.0, 4, True), Goal.completed())
+    assert info.value.wait_result == WaitResult(running, 30.0, 4, True)
     assert "operation 3 (status in_progress, progress 40%" in info.value.message
     assert "headless_operation_info" in info.value.full_message()
 

@@ -8,6 +8,7 @@ import json
 from unittest import mock
 
 import pytest
+import requests
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zequenze.control.plugins.module_utils import api_module
@@ -170,6 +171,26 @@ def test_wait_timeout_fails_with_the_record_and_wait_report(fake_api, capsys):
     assert result["operation"]["id"] == "7"
     assert "operation 7 (status in_progress" in result["msg"]
     assert fake_api.calls[-1]["params"] == {"id": "7"}
+
+
+def test_api_lost_while_waiting_fails_naming_the_operation(fake_api, capsys):
+    clock = FakeClock()
+    op = SimulatedOperation(clock, op_id="7", per_device=3600)
+    fake_api.records = [op.record()]
+    fake_api.on_get = op.record
+    args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
+            "wait": True, "max_retries": 1}
+    refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
+
+    def lookup(method, url, params, json_body):
+        return fake_api.read(url, params or {})
+    fake_api.script = [lookup, lookup, refused, refused]
+    result = run_module(headless_operation, args, fake_api, capsys, clock=clock)
+    assert result["failed"] is True
+    assert result["msg"].startswith("While waiting for operation 7 (status in_progress")
+    assert "failed after 2 attempt(s)" in result["msg"]
+    assert result["operation"]["id"] == "7"
+    assert result["wait"]["polls"] == 1 and result["wait"]["timed_out"] is False
 
 
 def test_wait_for_started_and_failed_devices_threshold(fake_api, capsys):
