@@ -19,11 +19,12 @@ if ! command -v shellcheck >/dev/null; then
   "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq shellcheck
 fi
 
-log "ansible-test sanity (--venv, Python 3.12)"
+log "ansible-test sanity (--venv, the Python of $VENV)"
 output=$(mktemp "${TMPDIR:-/tmp}/sanity.XXXXXX")
 trap 'rm -f "$output"' EXIT
 status=0
-run_ansible_test sanity --venv --python 3.12 --color no "$@" 2>&1 | tee "$output" || status=$?
+python_version=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+run_ansible_test sanity --venv --python "$python_version" --color no "$@" 2>&1 | tee "$output" || status=$?
 # ansible-test exits 0 when it finds nothing to test: that is not a pass.
 if grep -q "All targets skipped" "$output"; then
   echo "ansible-test skipped every target: the tree copy is not being tested" >&2

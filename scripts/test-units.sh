@@ -6,7 +6,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 # A tree of our own: other checks may re-sync the default one while we run.
-TREE_PARENT=$ROOT/.tree/units
+TREE_PARENT=$ROOT/.tree/units-$(basename "$VENV")
 TREE=$TREE_PARENT/ansible_collections/zequenze/control
 
 sync_collection_tree "$TREE"
