@@ -25,6 +25,16 @@ trap 'rm -f "$output"' EXIT
 status=0
 python_version=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 run_ansible_test sanity --venv --python "$python_version" --color no "$@" 2>&1 | tee "$output" || status=$?
+log "ansible-doc renders every module from the tree"
+for module in "$TREE"/plugins/modules/*.py; do
+  name=zequenze.control.$(basename "$module" .py)
+  if ! doc=$(ANSIBLE_COLLECTIONS_PATH=$TREE_PARENT ANSIBLE_NOCOLOR=1 "$VENV/bin/ansible-doc" "$name" 2>&1) ||
+     ! grep -q "^> MODULE $name" <<<"$doc"; then
+    echo "$doc" >&2
+    echo "ansible-doc $name did not render" >&2
+    status=1
+  fi
+done
 # ansible-test exits 0 when it finds nothing to test: that is not a pass.
 if grep -q "All targets skipped" "$output"; then
   echo "ansible-test skipped every target: the tree copy is not being tested" >&2
