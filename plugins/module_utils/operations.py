@@ -467,19 +467,19 @@ class Operations:
 
     # -- waiting -------------------------------------------------------
     def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True,
-             fresh=True):
+             created=False, refreshed=False):
         """Poll the operation until goal is reached, unreachable, or the deadline passes.
 
-        record is the latest known record; fresh says whether its
-        updated_at/created_at is the server's current time (a POST answer or a
-        refreshed GET), which lets the pace of the server's clock be measured.
+        record is the latest known record: the POST answer (created) or a GET
+        answer, refreshed with update_status or not. Fresh records tell the
+        server's time, which lets the pace of its clock be measured.
         """
         started = self._clock()
         deadline = started + max(0.0, float(timeout))
         estimator = EtaEstimator()
         view = record_view(record)
-        if fresh:
-            estimator.observe(started, record, _server_now(view))
+        if created or refreshed:
+            estimator.observe(started, record, _server_now(view, created))
         polls = 0
         backoff = float(poll_interval)
         overdue_delay = OVERDUE_FIRST_POLL
@@ -521,14 +521,19 @@ class Operations:
         return WaitResult(record, self._clock() - started, polls, False)
 
 
-def _server_now(view):
-    """The server's clock at the moment a fresh record was produced.
+def _server_now(view, created=False):
+    """The server's clock when a fresh record was produced, or None when it does not tell.
 
-    A running operation's updated_at is when its last device finished, up to
-    one device's time ago: add half of that so the estimate is not biased late.
+    A POST answer was made at its created_at. A running operation's updated_at
+    is when its last device finished, up to one device's time ago: add half of
+    that so the estimate is not biased late. Other records keep old times.
     """
-    now = _first(view["updated_at"], view["created_at"])
-    if view["status"] == "in_progress" and now is not None and view["total_devices"]:
+    if created:
+        return view["created_at"]
+    now = view["updated_at"]
+    if view["status"] != "in_progress" or now is None:
+        return None
+    if view["total_devices"]:
         start = _first(view["scheduled_for"], view["created_at"])
         if view["estimated_completion"] is not None and start is not None:
             if view["created_at"] is not None and view["created_at"] > start:

@@ -335,7 +335,7 @@ def run(module, operations):
         goal = Goal.started() if params["wait_for"] == "started" else Goal.completed()
         try:
             result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                     params["max_poll_interval"], params["refresh_status"], fresh=created)
+                                     params["max_poll_interval"], params["refresh_status"], created=created)
             check_wait_outcome(result, goal, params["max_failed_devices"])
         except ZequenzeError as error:
             error.result = dict(extra, changed=created, operation=error.wait_result.record,

@@ -216,7 +216,7 @@ def run(module, operations):
             try:
                 result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
                                          params["max_poll_interval"], refresh_status=True,
-                                         fresh=params["update_status"])
+                                         refreshed=params["update_status"])
                 check_wait_outcome(result, goal)
             except ZequenzeError as error:
                 error.result = {"operations": [error.wait_result.record], "count": 1,

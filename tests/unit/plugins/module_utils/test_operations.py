@@ -375,7 +375,8 @@ def test_wait_uses_the_estimate_to_poll_rarely_and_finish_promptly():
     ops, api, clock = service()
     op = SimulatedOperation(clock)  # 100 devices x 36 s at 60x: ends 60 s after creation
     op.serve(api)
-    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30)
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30,
+                      created=True)
     assert result.record["status"] == "completed"
     assert not result.timed_out
     assert result.polls <= 5
@@ -384,13 +385,27 @@ def test_wait_uses_the_estimate_to_poll_rarely_and_finish_promptly():
     assert max(clock.sleeps) <= 30
 
 
+def test_wait_ignores_the_old_times_of_a_scheduled_record():
+    """A scheduled record's updated_at is its creation: not the server's present."""
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, start_delay=3600)  # created now, starts 60 s from now at 60x
+    op.serve(api)
+    clock.now += 50
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30,
+                      refreshed=True)
+    assert result.record["status"] == "completed"
+    assert result.polls <= 8
+    assert clock.sleeps.count(0.5) <= 1
+    assert 0 <= clock.now - op.finish_local() <= 1.0
+
+
 def test_wait_for_start_of_a_future_operation_backs_off_up_to_the_cap():
     ops, api, clock = service()
     op = SimulatedOperation(clock, start_delay=3600)  # starts 60 s from now at 60x
     op.serve(api)
     first = op.record()
     result = ops.wait(first, Goal.started(), timeout=600, poll_interval=2, max_poll_interval=10,
-                      refresh_status=False, fresh=False)
+                      refresh_status=False)
     assert result.record["status"] == "in_progress"
     assert clock.sleeps[:4] == [2, 3.0, 4.5, 6.75]
     assert max(clock.sleeps) == 10
