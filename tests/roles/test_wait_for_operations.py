@@ -28,7 +28,7 @@ def test_progress_lines_across_segments_then_a_clear_timeout(playbooks, tmp_path
     lines = PROGRESS.findall(result.stdout)
     rounds = len(lines) // 2
     assert rounds >= 3, result.stdout[-3000:]
-    assert {organization for _, organization in lines} == {"101", "102"}
+    assert {organization for _operation, organization in lines} == {"101", "102"}
     assert "segment.yml for localhost => (item=rounds up to 4)" in result.stdout
     assert re.search(r"compliance_collection: gave up after 14 s waiting for operation\(s\) \d+, \d+; no bundle written", result.stdout)
     assert list(tmp_path.iterdir()) == []
