@@ -36,6 +36,7 @@ else:
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
+    ApiError,
     PaginationError,
     TransportError,
     error_class_for_status,
@@ -139,7 +140,6 @@ class Client:
         self.max_retries = max(0, int(max_retries))
         self._sleep = sleep or time.sleep
         self._jitter = jitter or random.random
-        self.requests_sent = 0
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({
             "Authorization": "Bearer %s" % self._token,
@@ -180,7 +180,6 @@ class Client:
         return delay
 
     def _send(self, method, url, params, json_body):
-        self.requests_sent += 1
         # Per request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override Session.verify,
         # which would silently undo validate_certs: false and ca_path.
         return self.session.request(method, url, params=params, json=json_body, timeout=self.timeout,
@@ -256,7 +255,7 @@ class Client:
         try:
             return response.json()
         except ValueError:
-            raise error_class_for_status(502)(
+            raise ApiError(
                 "%s %s answered HTTP %s with a body that is not JSON" % (method, url, response.status_code),
                 status=response.status_code, url=url, hint="Check that api_url points at the Zequenze Control API")
 

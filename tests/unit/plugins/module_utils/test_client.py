@@ -218,7 +218,7 @@ def test_odd_error_bodies_do_not_break(fake_api, body):
 def test_success_without_json_is_an_error(fake_api):
     client = new_client(fake_api)
     fake_api.script = [response(200, text="<html>login page</html>")]
-    with pytest.raises(ServerError) as info:
+    with pytest.raises(ApiError) as info:
         client.get(ENDPOINT)
     assert "api_url" in info.value.full_message()
 
