@@ -262,8 +262,12 @@ class OperationIdentity(namedtuple("OperationIdentity", [
             view["scheduled_for"],
         )
 
-    def matches(self, record):
-        """Whether an existing record satisfies a request with this identity."""
+    def matches(self, record, any_state=False):
+        """Whether an existing record satisfies a request with this identity.
+
+        any_state: whether it is the same operation at all, whatever its status
+        (a run-now request is satisfied only by one still active).
+        """
         other = OperationIdentity.from_record(record)
         if (other.operation_type != self.operation_type or other.organizations != self.organizations
                 or not _same_filter(self.device_types, other.device_types, ALL_DEVICE_TYPES)):
@@ -275,7 +279,7 @@ class OperationIdentity(namedtuple("OperationIdentity", [
             return other.scheduled_for == self.scheduled_for
         # Run now: only a still active operation that was itself a run-now one.
         view = record_view(record)
-        if view["status"] not in ACTIVE_STATUSES:
+        if view["status"] not in ACTIVE_STATUSES and not any_state:
             return False
         if view["scheduled_for"] is None or view["created_at"] is None:
             return True
@@ -432,16 +436,17 @@ class Operations:
             params["update_status"] = "true"
         return self.client.iterate(ENDPOINT, params=params or None, max_results=max_results)
 
-    def find_matches(self, identity):
-        """Every visible operation that satisfies identity, newest first."""
-        return [r for r in self.list(page_size=LOOKUP_PAGE_SIZE) if identity.matches(r)]
+    def find_matches(self, identity, any_state=False):
+        """Every visible operation that satisfies identity (see matches), newest first."""
+        return [r for r in self.list(page_size=LOOKUP_PAGE_SIZE) if identity.matches(r, any_state)]
 
     # -- creating ------------------------------------------------------
     def create(self, body, identity, known_ids=()):
         """POST the body once; after an ambiguous failure, adopt the operation it made.
 
-        known_ids are matching operations that existed before: after a read
-        timeout or reset, a match that is not among them is ours.
+        known_ids are the operations of the same identity, in any state, that
+        existed before: after a read timeout or reset, one that is not among
+        them is ours, even if it already ended.
         """
         known = set("%s" % i for i in known_ids)
         attempts = self.client.max_retries + 1
@@ -451,7 +456,8 @@ class Operations:
             except AmbiguousRequestError:
                 if identity is None:
                     raise
-                ours = [r for r in self.find_matches(identity) if "%s" % r.get("id") not in known]
+                ours = [r for r in self.find_matches(identity, any_state=True)
+                        if "%s" % r.get("id") not in known]
                 if ours:
                     return ours[0]
                 if attempt + 1 >= attempts:

@@ -320,7 +320,8 @@ def run(module, operations):
     body = build_request_body(params)
     identity = OperationIdentity.from_body(body)
     # A body that is not an object has no identity; the API will reject it.
-    existing = operations.find_matches(identity) if identity else []
+    same = operations.find_matches(identity, any_state=True) if identity else []
+    existing = [r for r in same if identity.matches(r)]
     if existing and not params["force"]:
         summary = record_summary(existing[0])
         record, created, diff = existing[0], False, {"before": summary, "after": summary}
@@ -328,7 +329,7 @@ def run(module, operations):
         diff = {"before": {}, "after": body}
         return True, None, diff, {"created": True, "request": body, "wait": wait_report()}
     else:
-        record = operations.create(body, identity, known_ids=[r.get("id") for r in existing])
+        record = operations.create(body, identity, known_ids=[r.get("id") for r in same])
         created, diff = True, {"before": {}, "after": body}
     extra = {"created": created, "request": body, "wait": wait_report()}
     if params["wait"] and not module.check_mode:

@@ -241,7 +241,9 @@ def test_identity_run_now_matches_only_active_run_now_operations():
     wanted = identity()
     now_op = {"created_at": "2030-01-15T10:00:00Z", "scheduled_for": "2030-01-15T10:00:00Z"}
     for status, expected in (("scheduled", True), ("in_progress", True), ("completed", False), ("failed", False)):
-        assert wanted.matches(make_record(1, status=status, orgs=[101, 102, 103], types=[], **now_op)) is expected
+        record = make_record(1, status=status, orgs=[101, 102, 103], types=[], **now_op)
+        assert wanted.matches(record) is expected
+        assert wanted.matches(record, any_state=True) is True
     later = make_record(1, orgs=[101, 102, 103], types=[], created_at="2030-01-15T10:00:00Z",
                         scheduled_for="2030-01-16T02:00:00Z")
     assert not wanted.matches(later)
@@ -320,6 +322,26 @@ def test_create_adopts_the_operation_an_ambiguous_post_made():
     record = ops.create(body, ident)
     assert len(api.records) == 1
     assert record["id"] == api.records[0]["id"]
+    assert [c["method"] for c in api.calls] == ["POST", "GET"]
+
+
+def test_create_adopts_its_operation_even_when_it_ended_before_the_lookup():
+    ops, api, _clock = service()
+    body = build_request_body(params())  # run now
+    ident = OperationIdentity.from_body(body)
+    api.create(body)
+    api.records[0].update(status="completed", created_at="2030-01-15T10:00:00Z",
+                          scheduled_for="2030-01-15T10:00:00Z")
+    older = api.records[0]["id"]
+
+    def committed_then_finished(method, url, params_, json_body):
+        api.create(json_body)
+        api.records[0].update(status="completed", scheduled_for=api.records[0]["created_at"])
+        raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
+    api.script = [committed_then_finished]
+    record = ops.create(body, ident, known_ids=[older])
+    assert record["id"] != older and record["status"] == "completed"
+    assert len(api.records) == 2
     assert [c["method"] for c in api.calls] == ["POST", "GET"]
 
 

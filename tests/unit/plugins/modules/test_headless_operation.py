@@ -78,6 +78,17 @@ def test_force_always_creates(fake_api, capsys):
     assert checked["changed"] is True and len(fake_api.records) == 2
 
 
+def test_run_now_ignores_ended_operations_but_counts_them_as_known(fake_api, capsys):
+    run_now = {"operation_type": "status_update", "organizations": [105]}
+    first = run_module(headless_operation, run_now, fake_api, capsys)
+    fake_api.records[0].update(status="completed", scheduled_for=fake_api.records[0]["created_at"])
+    again = run_module(headless_operation, run_now, fake_api, capsys)
+    assert again["changed"] is True and again["operation"]["id"] != first["operation"]["id"]
+    fake_api.records[0].update(status="in_progress", scheduled_for=fake_api.records[0]["created_at"])
+    third = run_module(headless_operation, run_now, fake_api, capsys)
+    assert third["changed"] is False and third["operation"]["id"] == again["operation"]["id"]
+
+
 def test_target_organizations_alias_and_data_option(fake_api, capsys):
     aliased = run_module(headless_operation, {"operation_type": "inventory_audit", "target_organizations": [103]},
                          fake_api, capsys)
