@@ -267,6 +267,29 @@ diff:
       target_organizations: [101, 102]
       schedule:
         execute_at: "2024-01-16T02:00:00Z"
+status:
+  description: The HTTP status of the API's error answer.
+  returned: when the API answered with an error
+  type: int
+  sample: 422
+detail:
+  description: The API's C(detail) text of the error answer.
+  returned: when the API answered with an error that has one
+  type: str
+  sample: "invalid operation parameters: options.timeout_minutes"
+errors:
+  description: The API's field errors, each naming a field of the request.
+  returned: when the API answered with field errors
+  type: list
+  elements: dict
+  sample:
+    - field: options.timeout_minutes
+      message: expected an integer from 1 to 1440, got 5000
+url:
+  description: The URL of the request that failed.
+  returned: when a request failed
+  type: str
+  sample: https://control.zequenze.com/api/v1/inventory_device_serial_headless_operation/
 """
 
 from ansible.module_utils.basic import AnsibleModule
