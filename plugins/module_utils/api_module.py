@@ -42,11 +42,12 @@ def wait_argument_spec():
 
 
 def require_at_least(module, minimum, names):
-    """Fail naming the first option among names whose value is below minimum."""
+    """Fail naming the first option among names whose value is below minimum or not finite."""
     for name in names:
         value = module.params.get(name)
-        if value is not None and value < minimum:
-            module.fail_json(msg="%s must be at least %s, got %s" % (name, minimum, value))
+        # The comparisons also refuse NaN; infinity would overflow sleeps and timeouts.
+        if value is not None and not minimum <= value < float("inf"):
+            module.fail_json(msg="%s must be a finite number of at least %s, got %s" % (name, minimum, value))
 
 
 def operations_for(module):

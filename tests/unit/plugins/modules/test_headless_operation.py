@@ -125,9 +125,12 @@ def test_bad_input_names_the_field(fake_api, capsys):
     assert result["failed"] is True
     assert "schedule.execute_at" in result["msg"]
     result = run_module(headless_operation, dict(NIGHTLY, wait_timeout=-1), fake_api, capsys)
-    assert result["msg"] == "wait_timeout must be at least 0, got -1.0"
+    assert result["msg"] == "wait_timeout must be a finite number of at least 0, got -1.0"
+    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf")):
+        result = run_module(headless_operation, dict(NIGHTLY, **{name: value}), fake_api, capsys)
+        assert result["msg"].startswith("%s must be a finite number of at least 0, got " % name)
     result = run_module(headless_operation, dict(NIGHTLY, max_failed_devices=-2), fake_api, capsys)
-    assert result["msg"] == "max_failed_devices must be at least 0, got -2"
+    assert result["msg"] == "max_failed_devices must be a finite number of at least 0, got -2"
     assert fake_api.calls == []
 
 

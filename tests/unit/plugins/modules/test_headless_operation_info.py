@@ -71,7 +71,7 @@ def test_max_results_stops_reading_pages(populated, capsys):
 
 def test_bad_numbers_name_the_option(populated, capsys):
     result = run_module(headless_operation_info, {"page_size": 0}, populated, capsys)
-    assert result["msg"] == "page_size must be at least 1, got 0"
+    assert result["msg"] == "page_size must be a finite number of at least 1, got 0"
     result = run_module(headless_operation_info, {"wait_for": ["completed"]}, populated, capsys)
     assert "wait_for" in result["msg"] and "id" in result["msg"]
     assert populated.calls == []
