@@ -311,7 +311,7 @@ def record_summary(record):
 WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out"])
 
 ETA_MARGIN = 0.2          # seconds after the predicted moment: land just after it
-OVERDUE_FIRST_POLL = 0.5  # then doubling up to poll_interval
+OVERDUE_FIRST_POLL = 0.5  # then doubling up to max_poll_interval
 BACKOFF_FACTOR = 1.5
 
 
@@ -495,15 +495,17 @@ class Operations:
             if now >= deadline:
                 return WaitResult(record, now - started, polls, True)
             eta = estimator.remaining(now, goal.target_moment(record))
-            if eta is None and goal.moment == "completion":
-                eta = estimator.remaining_by_progress(now)
+            if (eta is None or eta <= 0) and goal.moment == "completion":
+                # No estimate, or the API's estimate has passed: trust the measured progress.
+                eta = _first(estimator.remaining_by_progress(now), eta)
             if eta is None:
                 delay = backoff
                 backoff = min(backoff * BACKOFF_FACTOR, float(max_poll_interval))
             elif eta > 0:
                 delay = eta + ETA_MARGIN
             else:
-                delay = min(overdue_delay, float(poll_interval))
+                # Overdue with no better idea: look again soon, then less and less often.
+                delay = overdue_delay
                 overdue_delay *= 2
             delay = max(0.0, min(delay, float(max_poll_interval), deadline - now))
             self._sleep(delay)

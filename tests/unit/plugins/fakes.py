@@ -143,15 +143,19 @@ def _stamp(moment):
 
 
 class SimulatedOperation:
-    """An operation on a server clock running `scale` times faster than ours."""
+    """An operation on a server clock running `scale` times faster than ours.
+
+    slowdown > 1 makes it run that many times slower than its estimate says.
+    """
 
     def __init__(self, clock, scale=60.0, total=100, start_delay=0.0, per_device=36.0, end_status="completed",
-                 stall_at=None, op_id="42"):
-        self.clock, self.scale, self.total, self.per = clock, scale, total, per_device
+                 stall_at=None, op_id="42", slowdown=1.0):
+        self.clock, self.scale, self.total, self.per = clock, scale, total, per_device * slowdown
         self.origin_local = clock.now
         self.origin = datetime.datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
         self.start = self.origin + datetime.timedelta(seconds=start_delay)
-        self.finish = self.start + datetime.timedelta(seconds=total * per_device)
+        self.estimate = self.start + datetime.timedelta(seconds=total * per_device)
+        self.finish = self.start + datetime.timedelta(seconds=total * self.per)
         self.end_status, self.stall_at, self.op_id = end_status, stall_at, op_id
 
     def server_now(self):
@@ -164,7 +168,7 @@ class SimulatedOperation:
         now = self.server_now()
         stamp = _stamp
         rec = make_record(self.op_id, created_at=stamp(self.origin), scheduled_for=stamp(self.start),
-                          total_devices=self.total, estimated_completion=stamp(self.finish))
+                          total_devices=self.total, estimated_completion=stamp(self.estimate))
         if now <= self.start:
             return rec
         done = min(self.total, int((now - self.start).total_seconds() // self.per))

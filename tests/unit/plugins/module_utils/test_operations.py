@@ -454,14 +454,28 @@ def test_wait_with_zero_timeout_reads_nothing():
     assert api.calls == []
 
 
-def test_wait_overdue_operation_polls_briefly_then_at_poll_interval():
+def test_wait_for_a_stalled_operation_polls_soon_then_less_and_less_often():
     ops, api, clock = service()
     op = SimulatedOperation(clock, stall_at=50)  # never finishes: overdue after its estimate
     op.serve(api)
-    result = ops.wait(op.record(), Goal.completed(), timeout=120, poll_interval=2, max_poll_interval=30)
+    result = ops.wait(op.record(), Goal.completed(), timeout=300, poll_interval=2, max_poll_interval=30,
+                      created=True)
     assert result.timed_out
     first_overdue = clock.sleeps.index(0.5)
-    assert clock.sleeps[first_overdue:first_overdue + 4] == [0.5, 1.0, 2, 2]
+    assert clock.sleeps[first_overdue:first_overdue + 6] == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]
+    assert max(clock.sleeps) <= 30
+    assert result.polls <= 20
+
+
+def test_wait_for_an_operation_slower_than_its_estimate_follows_its_progress():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, slowdown=3)  # estimated 60 s, takes 180 s
+    op.serve(api)
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30,
+                      created=True)
+    assert result.record["status"] == "completed"
+    assert result.polls <= 12
+    assert 0 <= clock.now - op.finish_local() <= 2.0
 
 
 def test_wait_stops_when_the_goal_cannot_be_reached():
