@@ -40,7 +40,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP answer. Connecting waits at most 10 seconds of it.
+      - Seconds to wait for each HTTP answer (at least 0.1). Connecting waits at most 10 seconds of it.
       - If not set, the value of the E(ZEQUENZE_TIMEOUT) environment variable is used.
     type: float
     default: 30

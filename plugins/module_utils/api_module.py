@@ -20,6 +20,10 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import Zeq
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
 
 
+# Seconds; a request cannot be answered in no time at all.
+MIN_TIMEOUT = 0.1
+
+
 def connection_argument_spec():
     """The connection options of plugins/doc_fragments/connection.py."""
     return dict(
@@ -55,11 +59,12 @@ def operations_for(module):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    require_at_least(module, 0, ("timeout", "max_retries", "wait_timeout", "poll_interval", "max_poll_interval"))
+    require_at_least(module, 0, ("max_retries", "wait_timeout", "poll_interval", "max_poll_interval"))
+    require_at_least(module, MIN_TIMEOUT, ("timeout",))
     if not params["validate_certs"]:
         module.warn("validate_certs is false: the API's TLS certificate is not checked")
     client = Client(params["api_url"], params["api_token"], validate_certs=params["validate_certs"],
-                    ca_path=params["ca_path"], timeout=params["timeout"] or 30,
+                    ca_path=params["ca_path"], timeout=params["timeout"],
                     max_retries=params["max_retries"])
     return Operations(client)
 

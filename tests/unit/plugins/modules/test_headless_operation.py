@@ -128,7 +128,9 @@ def test_bad_input_names_the_field(fake_api, capsys):
     assert result["msg"] == "wait_timeout must be a finite number of at least 0, got -1.0"
     for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf")):
         result = run_module(headless_operation, dict(NIGHTLY, **{name: value}), fake_api, capsys)
-        assert result["msg"].startswith("%s must be a finite number of at least 0, got " % name)
+        assert result["msg"].startswith("%s must be a finite number of at least " % name)
+    result = run_module(headless_operation, dict(NIGHTLY, timeout=0), fake_api, capsys)
+    assert result["msg"] == "timeout must be a finite number of at least 0.1, got 0.0"
     result = run_module(headless_operation, dict(NIGHTLY, max_failed_devices=-2), fake_api, capsys)
     assert result["msg"] == "max_failed_devices must be a finite number of at least 0, got -2"
     assert fake_api.calls == []
