@@ -16,13 +16,15 @@ in_collections_path() {
 # release contains), builds WORKDIR/dist/zequenze-control-<version>.tar.gz and
 # installs it offline into WORKDIR/installed. Sets COLLECTION_SRC_PARENT,
 # COLLECTION_TARBALL and COLLECTION_INSTALLED_PARENT.
+# A release is built with the newest ansible-core (.venv) and installed by
+# users with theirs: the build uses .venv's ansible-galaxy, the install $VENV's.
 build_and_install_collection() {
   local work=$1
   COLLECTION_SRC_PARENT=$work/src
   COLLECTION_INSTALLED_PARENT=$work/installed
   sync_collection_tree "$COLLECTION_SRC_PARENT/ansible_collections/zequenze/control"
   (cd "$COLLECTION_SRC_PARENT/ansible_collections/zequenze/control" &&
-    ansible-galaxy collection build --force --output-path "$work/dist" >/dev/null)
+    "$ROOT/.venv/bin/ansible-galaxy" collection build --force --output-path "$work/dist" >/dev/null)
   COLLECTION_TARBALL=$(ls "$work"/dist/zequenze-control-*.tar.gz)
   in_collections_path "$COLLECTION_INSTALLED_PARENT" \
     ansible-galaxy collection install --offline "$COLLECTION_TARBALL" -p "$COLLECTION_INSTALLED_PARENT" >/dev/null

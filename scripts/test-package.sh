@@ -3,8 +3,8 @@
 # install it into an empty collections path and document every plugin, role and
 # playbook from that install, so a packaging mistake fails CI.
 #
-#   scripts/test-package.sh            # with $VENV (default .venv)
-#   VENV=.venv-core216 scripts/test-package.sh
+#   scripts/test-package.sh                       # installed with .venv's ansible-core
+#   VENV=.venv-core216 scripts/test-package.sh    # installed with the oldest supported one
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -19,7 +19,7 @@ core=$(ansible --version | sed -n '1s/.*core \([0-9.]*\).*/\1/p')
 
 fail() { echo "test-package (ansible-core $core): $*" >&2; exit 1; }
 
-log "ansible-core $core: building the tarball and installing it into an empty collections path"
+log "building the tarball (release toolchain, .venv) and installing it with ansible-core $core into an empty collections path"
 build_and_install_collection "$work"
 src_parent=$COLLECTION_SRC_PARENT
 src=$src_parent/ansible_collections/zequenze/control
