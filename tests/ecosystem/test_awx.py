@@ -250,3 +250,23 @@ def test_private_certificate_authority_through_the_credential(tmp_path, tarball,
         assert runner.status == "successful", output
         assert "validate_certs is false" not in output
         assert token not in job_output(data_dir)
+
+
+def test_compliance_job_through_ansible_runner(tmp_path, tarball, token):
+    """The on-demand job: reports run now, the job waits for them and writes the evidence bundle."""
+    with started_emulator(tmp_path / "fast-emulator", token, time_scale=600) as emulator:
+        evidence = tmp_path / "evidence"
+        answers = {"compliance_collection_organizations": ["101", "102"],
+                   "compliance_collection_report_dir": str(evidence),
+                   "compliance_collection_max_failed_percent": 100,
+                   "compliance_collection_wait_timeout": 300}
+        runner, data_dir = launch(job_template("compliance"), tmp_path, tarball,
+                                  {"api_url": emulator.api_url, "api_token": token}, answers, "job-compliance")
+        assert runner.status == "successful", stdout_of(runner)
+        (bundle,) = evidence.iterdir()
+        files = {path.name: path.read_text() for path in bundle.iterdir()}
+        assert {"compliance.json", "compliance.csv", "compliance.html", "SHA256SUMS"} <= set(files)
+        operations = json.loads(files["compliance.json"])["operations"]
+        assert sorted(org for op in operations for org in op["operation_config"]["organizations"]) == [101, 102]
+        assert all(op["operation_type"] == "compliance_report" and op["status"] == "completed" for op in operations)
+        assert token not in job_output(data_dir) and all(token not in text for text in files.values())
