@@ -187,7 +187,8 @@ def test_nightly_job_and_monitor_job_through_ansible_runner(tmp_path, tarball, a
     nightly = job_template("nightly")
     answers = {"nightly_inventory_sync_organizations": ["101", "102", "103"],
                "nightly_inventory_sync_organizations_per_operation": 2,
-               "nightly_inventory_sync_window_start": "02:00",
+               # Outside the hours that daylight saving time skips or repeats in Madrid.
+               "nightly_inventory_sync_window_start": "04:00",
                "nightly_inventory_sync_timezone": "Europe/Madrid"}
 
     runner, data_dir = launch(nightly, tmp_path, tarball, inputs, answers, "job-1")
@@ -199,7 +200,7 @@ def test_nightly_job_and_monitor_job_through_ansible_runner(tmp_path, tarball, a
     madrid = datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/Madrid"))
     for operation in operations:
         start = datetime.fromisoformat(operation["scheduled_for"].replace("Z", "+00:00")).astimezone(madrid.tzinfo)
-        assert (start.hour, start.minute) == (2, 0) and timedelta(0) < start - madrid <= timedelta(days=1)
+        assert (start.hour, start.minute) == (4, 0) and timedelta(0) < start - madrid <= timedelta(hours=25)
         assert operation["status"] == "scheduled"
     assert token not in job_output(data_dir)
 
