@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime
 
-TERMINAL_STATUSES = ("completed", "failed", "cancelled")
-ACTIVE_STATUSES = ("scheduled", "in_progress")
-
-_UTC = datetime.timezone.utc
+# One reader of the API's records for modules and filters alike.
+from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+    ACTIVE_STATUSES,
+    UTC as _UTC,
+    parse_timestamp as _parse_timestamp,
+    record_view,
+)
 
 
 class RecordError(ValueError):
@@ -25,18 +28,9 @@ def parse_timestamp(value, field):
     """An aware datetime from ISO 8601 (``Z`` allowed), None for an empty value."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    else:
-        text = str(value).strip()
-        if text[-1:] in ("Z", "z"):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise RecordError("%s must be an ISO 8601 timestamp, got %r" % (field, value))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_UTC)  # the API writes UTC
+    parsed = _parse_timestamp(value if isinstance(value, datetime.datetime) else str(value))
+    if parsed is None:
+        raise RecordError("%s must be an ISO 8601 timestamp, got %r" % (field, value))
     return parsed
 
 
@@ -54,18 +48,18 @@ def summarize(record):
     """A flat, report-ready view of one operation record (GET or POST shape)."""
     if not isinstance(record, dict):
         raise RecordError("an operation record must be a mapping, got %s" % type(record).__name__)
+    view = record_view(record)
     details = record.get("operation_details") or {}
-    config = record.get("operation_config") or {}
     total = _int(record, "total_devices", _int(record, "target_device_count"))
     failed = _int(record, "failed_devices")
     processed = _int(record, "processed_devices")
     errors = details.get("error_summary") or record.get("error_summary") or {}
     return {
-        "id": str(record.get("id", "")),
-        "operation_type": record.get("operation_type"),
-        "status": record.get("status"),
-        "organizations": list(details.get("organization_ids") or config.get("organizations") or []),
-        "device_types": list(details.get("device_types") or config.get("device_types") or []),
+        "id": str(view["id"] if view["id"] is not None else ""),
+        "operation_type": view["operation_type"],
+        "status": view["status"],
+        "organizations": list(view["organizations"]),
+        "device_types": list(view["device_types"] or []),
         "progress": _int(record, "progress"),
         "total_devices": total,
         "processed_devices": processed,
