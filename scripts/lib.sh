@@ -15,12 +15,14 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # give the copy its own .git: ansible-test refuses a symlinked tree, and a copy
 # without its own repository makes it consult ours, see zero files and skip all.
 sync_collection_tree() {
-  local dest=${1:-$TREE}
+  local dest=$1
   rm -rf "$dest"
   mkdir -p "$dest"
-  (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard) |
-    (cd "$ROOT" && xargs -0 -r cp --parents -t "$dest" 2>/dev/null || true)
-  # Files deleted in the work tree but still in the index are skipped above.
+  # Files deleted in the work tree but still in the index are skipped.
+  (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+    while IFS= read -r -d '' file; do
+      if [ -e "$file" ]; then printf '%s\0' "$file"; fi
+    done | xargs -0 -r cp --parents -t "$dest")
   (cd "$dest" && git init -q && git add -A && git -c user.name=tree -c user.email=tree@localhost commit -qm tree --no-verify)
 }
 
@@ -29,7 +31,7 @@ python_links_dir() {
   local dir=$TREE_PARENT/bin py v
   mkdir -p "$dir"
   for v in 3.10 3.11 3.12 3.13; do
-    py=$(ls -d "$HOME"/.pyenv/versions/"$v".*/bin/python"$v" 2>/dev/null | sort -V | tail -n 1 || true)
+    py=$(find "$HOME"/.pyenv/versions -maxdepth 3 -path "*/versions/$v.*/bin/python$v" 2>/dev/null | sort -V | tail -n 1)
     [ -n "$py" ] && ln -sf "$py" "$dir/python$v"
   done
   echo "$dir"
@@ -61,7 +63,7 @@ PY
 # Run ansible-test inside a fresh tree copy. Extra env: TREE_SETUP, a function
 # name to call in the tree before the run (e.g. to write integration_config.yml).
 run_ansible_test() {
-  sync_collection_tree
+  sync_collection_tree "$TREE"
   install_get_pip_standin
   local links
   links=$(python_links_dir)
