@@ -24,6 +24,7 @@ help:
 	@echo "make demo   - run the main job against an emulator it starts itself"
 	@echo "make test   - run every check (what .ci/run runs)"
 	@echo "make bench  - benchmarks, figures printed"
+	@echo "make reliability - fault soak, kill -9, secrets, fuzzing, TLS; figures printed"
 
 $(VENV_STAMP): requirements-dev.txt emulator/pyproject.toml
 	[ -x "$(BIN)/python" ] || "$(PYTHON)" -m venv "$(VENV)"
@@ -38,7 +39,7 @@ demo: venv
 
 # Every check; the first failure stops the run with a non-zero exit.
 test: venv test-emulator test-units test-sanity test-integration test-molecule test-roles test-lint \
-      test-changelog test-package test-ecosystem test-matrix
+      test-changelog test-package test-ecosystem test-matrix test-reliability
 	@echo "make test: all checks passed"
 
 test-emulator: venv
@@ -84,6 +85,15 @@ changelog: venv
 
 bench: venv
 	scripts/bench.sh
+
+# Reliability and security (issue 6): faults, kill -9, secrets, bad input, TLS, concurrency.
+# make reliability is the full suite with its figures; test-reliability its short form in make test.
+.PHONY: test-reliability
+reliability: venv
+	scripts/reliability.sh
+
+test-reliability: venv
+	scripts/test-reliability.sh
 
 clean:
 	rm -rf .tree tests/output .ansible .pytest_cache .coverage
