@@ -29,7 +29,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-from emulator_process import EmulatorProcess, free_port  # noqa: E402,F401  (re-exported to the tests)
+from emulator_process import EmulatorProcess  # noqa: E402  (re-exported to the tests)
 
 PROFILE = os.environ.get("RELIABILITY_PROFILE", "short")
 if PROFILE not in ("short", "full"):
@@ -148,7 +148,7 @@ def run_adhoc(module: str, args: dict, api_env: dict, *, env: dict | None = None
 def _run(command: list, env: dict, timeout: float) -> Run:
     started = time.monotonic()
     done = subprocess.run(command, env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+                          check=False, stdin=subprocess.DEVNULL)
     return Run(command, done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
 
@@ -178,7 +178,7 @@ def all_operations(emulator: EmulatorProcess, token: str, verify=True, update_st
     url, params, records = emulator.operations_url, {"page_size": 1000}, []
     if update_status:
         params["update_status"] = "true"
-    for _ in range(10_000):
+    for _page in range(10_000):
         answer = session.get(url, params=params, timeout=30, verify=verify)
         answer.raise_for_status()
         page = answer.json()
@@ -205,7 +205,7 @@ def pick_windows(rng, count: int) -> list:
     """Distinct (zone, HH:MM, organizations) whose next start is 2 to 22 hours away (stable during the soak)."""
     now = datetime.datetime.now(datetime.timezone.utc)
     windows, instants = [], set()
-    for _ in range(10_000):
+    for _attempt in range(10_000):
         if len(windows) == count:
             return windows
         zone = rng.choice(ZONES)

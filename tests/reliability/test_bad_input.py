@@ -78,6 +78,7 @@ def run_main(module, args: dict, outcomes: Outcomes, check_mode=False):
     shown = repr(args).replace(TOKEN, "<the token>")
     with module_args(full), mock.patch.multiple(AnsibleModule, exit_json=exit_json, fail_json=fail_json), \
             mock.patch("time.sleep", capped_sleep):
+        kind, result = None, None
         previous = signal.signal(signal.SIGALRM, overran)
         signal.setitimer(signal.ITIMER_REAL, EXAMPLE_BOUND)
         try:
