@@ -63,9 +63,12 @@ def operations_for(module):
     require_at_least(module, MIN_TIMEOUT, ("timeout",))
     if not params["validate_certs"]:
         module.warn("validate_certs is false: the API's TLS certificate is not checked")
-    client = Client(params["api_url"], params["api_token"], validate_certs=params["validate_certs"],
-                    ca_path=params["ca_path"], timeout=params["timeout"],
-                    max_retries=params["max_retries"])
+    try:
+        client = Client(params["api_url"], params["api_token"], validate_certs=params["validate_certs"],
+                        ca_path=params["ca_path"], timeout=params["timeout"],
+                        max_retries=params["max_retries"])
+    except ZequenzeError as error:
+        fail(module, error)
     return Operations(client)
 
 

@@ -37,6 +37,7 @@ else:
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
     ApiError,
+    InputError,
     PaginationError,
     TransportError,
     error_class_for_status,
@@ -55,6 +56,37 @@ SECRET_MASK = "********"
 
 # A POST may be repeated on these answers: the server did not process it.
 POST_RETRY_STATUSES = frozenset((429, 503))
+
+
+def _checked_token(api_token):
+    """The token without surrounding whitespace; refuses what cannot go in an HTTP header.
+
+    requests raises InvalidHeader (quoting the header, escaped) on a control
+    character and UnicodeEncodeError beyond Latin-1: both would show the token.
+    """
+    token = (api_token or "").strip()
+    for char in token:
+        code = ord(char)
+        if code < 0x20 or 0x7f <= code <= 0x9f or code > 0xff:
+            raise InputError(
+                "api_token contains a control character or a character outside Latin-1, "
+                "which cannot be sent in an HTTP header; check the api_token option or the "
+                "ZEQUENZE_API_TOKEN environment variable")
+    return token
+
+
+def _secret_forms(secret):
+    """The ways an exception text may spell a secret: as is, escaped (repr), as bytes."""
+    if not secret:
+        return []
+    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1]])
+    try:
+        forms.add(repr(secret.encode("latin-1"))[2:-1])
+    except UnicodeEncodeError:
+        pass
+    forms.add(repr(secret.encode("utf-8"))[2:-1])
+    # Longest first, so a form never leaves part of a longer one behind.
+    return sorted((f for f in forms if f), key=len, reverse=True)
 
 
 def _exception_chain(exc):
@@ -135,7 +167,8 @@ class Client:
                  max_retries=5, session=None, sleep=None, jitter=None):
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
         self._origin = urlsplit(self.api_url)[:2]
-        self._token = api_token or ""
+        self._token = _checked_token(api_token)
+        self._secret_forms = _secret_forms(self._token)
         self.timeout = (min(float(timeout), MAX_CONNECT_TIMEOUT), float(timeout))
         self.max_retries = max(0, int(max_retries))
         self._sleep = sleep or time.sleep
@@ -152,8 +185,8 @@ class Client:
     def scrub(self, text):
         """The text with the token masked (exception texts can echo headers)."""
         text = "%s" % (text,)
-        if self._token and len(self._token) >= 1:
-            text = text.replace(self._token, SECRET_MASK)
+        for form in self._secret_forms:
+            text = text.replace(form, SECRET_MASK)
         return text
 
     # -- URLs ------------------------------------------------------------

@@ -25,6 +25,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     ApiError,
     AuthenticationError,
     BadRequestError,
+    InputError,
     NotFoundError,
     PaginationError,
     PermissionDeniedError,
@@ -344,3 +345,30 @@ def test_pagination_refuses_a_body_that_is_not_a_page(fake_api):
     fake_api.script = [response(200, {"id": "1"})]
     with pytest.raises(PaginationError):
         list(client.iterate(ENDPOINT))
+
+
+def test_token_surrounding_whitespace_is_stripped(fake_api):
+    new_client_with_token = Client(BASE, "  %s\n" % TOKEN, session=fake_api.session)
+    assert fake_api.session.headers["Authorization"] == "Bearer " + TOKEN
+    assert new_client_with_token.scrub("x %s y" % TOKEN) == "x ******** y"
+
+
+@pytest.mark.parametrize("token", ["qzx\nqzy", "qzx\x01qzy", "qzx\x7fqzy", "qzx\x85qzy", "qzx\u20acqzy", "qzx\U0001f600"])
+def test_token_that_cannot_be_a_header_is_refused_without_quoting_it(fake_api, token):
+    with pytest.raises(InputError) as info:
+        Client(BASE, token, session=fake_api.session)
+    message = info.value.full_message()
+    assert "api_token" in message
+    assert "qzx" not in message and "qzy" not in message
+    assert "Authorization" not in fake_api.session.headers
+
+
+def test_token_is_scrubbed_in_its_escaped_forms(fake_api):
+    token = "tok\xe9\xa0n\\x"  # Latin-1, with characters repr() escapes
+    client = Client(BASE, token, session=fake_api.session)
+    header = "Bearer " + token
+    for text in (repr(header), ascii(header), repr(header.encode("latin-1")), repr(header.encode("utf-8"))):
+        scrubbed = client.scrub("Invalid header value: %s" % text)
+        assert "********" in scrubbed
+        assert "tok" not in scrubbed
+    assert Client(BASE, "", session=FakeApi().session).scrub("nothing to hide") == "nothing to hide"

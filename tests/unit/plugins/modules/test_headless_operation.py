@@ -263,3 +263,19 @@ def test_connection_options_come_from_the_environment(fake_api, capsys, monkeypa
     assert fake_api.session.headers["Authorization"] == "Bearer env-token"
     assert fake_api.session.verify == "/etc/zq-ca.pem"
     assert "env-token" not in json.dumps(result)
+
+
+def test_token_with_a_trailing_newline_is_stripped(fake_api, capsys):
+    fake_api.script = [response(200, {"count": 0, "next": None, "results": []})]
+    result = run_module(headless_operation, NIGHTLY, fake_api, capsys, token=TOKEN + "\n")
+    assert result["changed"] is True
+    assert fake_api.session.headers["Authorization"] == "Bearer " + TOKEN
+
+
+@pytest.mark.parametrize("token", ["abc\x01def", "abc\u20acdef"])
+def test_token_that_cannot_be_sent_fails_naming_api_token(fake_api, capsys, token):
+    result = run_module(headless_operation, NIGHTLY, fake_api, capsys, token=token)
+    assert result["failed"] is True
+    assert "api_token" in result["msg"]
+    assert "abc" not in json.dumps(result)
+    assert fake_api.calls == []
