@@ -56,6 +56,7 @@ SECRET_MASK = "********"
 
 # A POST may be repeated on these answers: the server did not process it.
 POST_RETRY_STATUSES = frozenset((429, 503))
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
 def _checked_token(api_token):
@@ -215,8 +216,11 @@ class Client:
     def _send(self, method, url, params, json_body):
         # Per request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override Session.verify,
         # which would silently undo validate_certs: false and ca_path.
+        # requests follows a 301/302 answer to a POST with a GET: the list would come back
+        # as the "created" record. Only reads follow redirects.
         return self.session.request(method, url, params=params, json=json_body, timeout=self.timeout,
-                                    verify=self.session.verify)
+                                    verify=self.session.verify,
+                                    allow_redirects=method.upper() in IDEMPOTENT_METHODS)
 
     def request(self, method, path_or_url, params=None, json_body=None):
         """Send one request with retries; return the decoded JSON body.
@@ -226,7 +230,7 @@ class Client:
         AmbiguousRequestError tells the caller to look before trying again.
         """
         url = path_or_url if "://" in path_or_url else self.url_for(path_or_url)
-        idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
+        idempotent = method.upper() in IDEMPOTENT_METHODS
         attempt = 0
         while True:
             try:
@@ -240,6 +244,8 @@ class Client:
                 self._raise_transport(method, url, exc, ambiguous=not (idempotent or not_sent),
                                       attempts=attempt + 1)
             status = response.status_code
+            if 300 <= status < 400:
+                self._raise_redirect(method, url, response)
             if status < 400:
                 return self._decode(response, method, url)
             retryable = status in POST_RETRY_STATUSES or (idempotent and status >= 500)
@@ -262,6 +268,15 @@ class Client:
         if isinstance(exc, requests.exceptions.SSLError):
             reason += " (check validate_certs and ca_path)"
         raise kind(self.scrub("%s %s failed after %d attempt(s): %s" % (method, url, attempts, reason)), url=url)
+
+    def _raise_redirect(self, method, url, response):
+        location = response.headers.get("Location") or "no Location given"
+        raise ApiError(
+            self.scrub("%s %s answered HTTP %s (redirect to %s), which is not followed for a %s"
+                       % (method, url, response.status_code, location, method)),
+            status=response.status_code, url=url,
+            hint="Set api_url to the address the API answers at (scheme, host and path), "
+                 "so that no redirect is needed")
 
     def _raise_status(self, method, url, response, attempts, params=None):
         status = response.status_code

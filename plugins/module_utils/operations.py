@@ -21,6 +21,7 @@ from ansible.module_utils.common.validation import check_type_bool, check_type_i
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
+    ApiError,
     InputError,
     NotFoundError,
     OperationFailedError,
@@ -452,7 +453,7 @@ class Operations:
         attempts = self.client.max_retries + 1
         for attempt in range(attempts):
             try:
-                return self.client.post(ENDPOINT, body)
+                return _created_record(self.client.post(ENDPOINT, body))
             except AmbiguousRequestError:
                 if identity is None:
                     raise
@@ -527,6 +528,17 @@ class Operations:
             estimator.observe(self._clock(), record,
                               _server_now(record_view(record)) if refresh_status else None)
         return WaitResult(record, self._clock() - started, polls, False)
+
+
+def _created_record(answer):
+    """The POST answer, which must be the created operation: a mapping with an id."""
+    if not isinstance(answer, dict) or answer.get("id") is None:
+        raise ApiError(
+            "The API answered the create request with %s instead of the created operation (no id)"
+            % ("a list envelope" if isinstance(answer, dict) and "results" in answer
+               else "an empty body" if answer is None else "a %s" % type(answer).__name__),
+            hint="Nothing is known to have been created; check api_url and the API's logs")
+    return answer
 
 
 def _server_now(view, created=False):

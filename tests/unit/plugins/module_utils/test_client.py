@@ -372,3 +372,29 @@ def test_token_is_scrubbed_in_its_escaped_forms(fake_api):
         assert "********" in scrubbed
         assert "tok" not in scrubbed
     assert Client(BASE, "", session=FakeApi().session).scrub("nothing to hide") == "nothing to hide"
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_post_does_not_follow_a_redirect(fake_api, status):
+    client = new_client(fake_api)
+    location = "https://api.example.test/api/v1/inventory_device_serial_headless_operation/?token=" + TOKEN
+    fake_api.script = [response(status, text="", headers={"Location": location})]
+    with pytest.raises(ApiError) as info:
+        client.post(ENDPOINT, {"operation_type": "x"})
+    assert info.value.status == status
+    assert "redirect to https://api.example.test/api/v1/inventory_device_serial_headless_operation/" in info.value.message
+    assert TOKEN not in str(info.value.to_result())
+    assert "api_url" in info.value.full_message()
+    assert fake_api.session.request.call_args.kwargs["allow_redirects"] is False
+    assert len(fake_api.calls) == 1
+
+
+def test_get_follows_redirects_and_a_final_3xx_is_an_error(fake_api):
+    client = new_client(fake_api)
+    fake_api.records = [make_record(1)]
+    client.get(ENDPOINT)
+    assert fake_api.session.request.call_args.kwargs["allow_redirects"] is True
+    fake_api.script = [response(304, text="")]
+    with pytest.raises(ApiError) as info:
+        client.get(ENDPOINT)
+    assert "no Location given" in info.value.message

@@ -13,6 +13,7 @@ import requests
 from ansible_collections.zequenze.control.plugins.module_utils.client import Client
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
+    ApiError,
     InputError,
     NotFoundError,
     OperationFailedError,
@@ -312,6 +313,22 @@ def test_create_posts_once():
     body, ident = body_and_identity()
     record = ops.create(body, ident)
     assert record["status"] == "scheduled"
+    assert [c["method"] for c in api.calls] == ["POST"]
+
+
+@pytest.mark.parametrize("answer, words", [
+    ({"count": 3, "next": None, "previous": None, "results": []}, "a list envelope"),
+    ({"status": "scheduled"}, "a dict"),
+    (["x"], "a list"),
+    (None, "an empty body"),
+])
+def test_create_requires_the_created_record(answer, words):
+    ops, api, _clock = service()
+    body, ident = body_and_identity()
+    api.script = [response(201, answer) if answer is not None else response(204)]
+    with pytest.raises(ApiError) as info:
+        ops.create(body, ident)
+    assert words in info.value.message and "no id" in info.value.message
     assert [c["method"] for c in api.calls] == ["POST"]
 
 
