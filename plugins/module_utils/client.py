@@ -52,6 +52,9 @@ MAX_CONNECT_TIMEOUT = 10.0
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 MAX_RETRY_AFTER = 120.0
+# With a deadline, the last attempt still gets this long to answer (or the timeout, if shorter).
+MIN_ATTEMPT_TIMEOUT = 1.0
+DEADLINE_NOTE = " (no time left before the deadline for another attempt)"
 SECRET_MASK = "********"
 
 # A POST may be repeated on these answers: the server did not process it.
@@ -165,7 +168,7 @@ class Client:
     """HTTP access to one Zequenze Control API base URL with one token."""
 
     def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30,
-                 max_retries=5, session=None, sleep=None, jitter=None):
+                 max_retries=5, session=None, sleep=None, jitter=None, clock=None):
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
         self._origin = urlsplit(self.api_url)[:2]
         self._token = _checked_token(api_token)
@@ -173,6 +176,7 @@ class Client:
         self.timeout = (min(float(timeout), MAX_CONNECT_TIMEOUT), float(timeout))
         self.max_retries = max(0, int(max_retries))
         self._sleep = sleep or time.sleep
+        self._clock = clock or time.monotonic
         self._jitter = jitter or random.random
         self.session = session if session is not None else requests.Session()
         self.session.headers.update({
@@ -213,44 +217,62 @@ class Client:
             delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
         return delay
 
-    def _send(self, method, url, params, json_body):
+    def _timeout_before(self, deadline):
+        """(connect, read) timeouts for one attempt: the configured ones, capped at the time left."""
+        if deadline is None:
+            return self.timeout
+        left = max(deadline - self._clock(), min(MIN_ATTEMPT_TIMEOUT, self.timeout[1]))
+        return (min(self.timeout[0], left), min(self.timeout[1], left))
+
+    def _may_retry(self, attempt, delay, deadline):
+        """Whether another attempt after sleeping delay stays within max_retries and the deadline."""
+        if attempt >= self.max_retries:
+            return False
+        return deadline is None or self._clock() + delay < deadline
+
+    def _send(self, method, url, params, json_body, timeout):
         # Per request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override Session.verify,
         # which would silently undo validate_certs: false and ca_path.
         # requests follows a 301/302 answer to a POST with a GET: the list would come back
         # as the "created" record. Only reads follow redirects.
-        return self.session.request(method, url, params=params, json=json_body, timeout=self.timeout,
+        return self.session.request(method, url, params=params, json=json_body, timeout=timeout,
                                     verify=self.session.verify,
                                     allow_redirects=method.upper() in IDEMPOTENT_METHODS)
 
-    def request(self, method, path_or_url, params=None, json_body=None):
+    def request(self, method, path_or_url, params=None, json_body=None, deadline=None):
         """Send one request with retries; return the decoded JSON body.
 
         GET is retried on transport errors, 429 and 5xx. POST is retried only
         when the server certainly did not process it; otherwise an
         AmbiguousRequestError tells the caller to look before trying again.
+        deadline (on the clock's monotonic scale): no sleep or retry reaches past
+        it, and each attempt's read timeout is capped at the time left.
         """
         url = path_or_url if "://" in path_or_url else self.url_for(path_or_url)
         idempotent = method.upper() in IDEMPOTENT_METHODS
         attempt = 0
         while True:
             try:
-                response = self._send(method, url, params, json_body)
+                response = self._send(method, url, params, json_body, self._timeout_before(deadline))
             except requests.exceptions.RequestException as exc:
                 not_sent = request_was_not_sent(exc)
-                if (idempotent or not_sent) and attempt < self.max_retries:
-                    self._sleep(self.backoff(attempt))
+                delay = self.backoff(attempt)
+                if (idempotent or not_sent) and self._may_retry(attempt, delay, deadline):
+                    self._sleep(delay)
                     attempt += 1
                     continue
                 self._raise_transport(method, url, exc, ambiguous=not (idempotent or not_sent),
-                                      attempts=attempt + 1)
+                                      attempts=attempt + 1,
+                                      cut_short=(idempotent or not_sent) and attempt < self.max_retries)
             status = response.status_code
             if 300 <= status < 400:
                 self._raise_redirect(method, url, response)
             if status < 400:
                 return self._decode(response, method, url)
             retryable = status in POST_RETRY_STATUSES or (idempotent and status >= 500)
-            if retryable and attempt < self.max_retries:
-                self._sleep(self.backoff(attempt, parse_retry_after(response.headers.get("Retry-After"))))
+            delay = self.backoff(attempt, parse_retry_after(response.headers.get("Retry-After")))
+            if retryable and self._may_retry(attempt, delay, deadline):
+                self._sleep(delay)
                 attempt += 1
                 continue
             if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
@@ -260,14 +282,16 @@ class Client:
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
                     status=status, detail=self.scrub(detail) if detail else None, url=url)
-            self._raise_status(method, url, response, attempt + 1, params)
+            self._raise_status(method, url, response, attempt + 1, params,
+                               cut_short=retryable and attempt < self.max_retries)
 
-    def _raise_transport(self, method, url, exc, ambiguous, attempts):
+    def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
         reason = self.scrub(exc)
         if isinstance(exc, requests.exceptions.SSLError):
             reason += " (check validate_certs and ca_path)"
-        raise kind(self.scrub("%s %s failed after %d attempt(s): %s" % (method, url, attempts, reason)), url=url)
+        raise kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
+            method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
 
     def _raise_redirect(self, method, url, response):
         location = response.headers.get("Location") or "no Location given"
@@ -278,7 +302,7 @@ class Client:
             hint="Set api_url to the address the API answers at (scheme, host and path), "
                  "so that no redirect is needed")
 
-    def _raise_status(self, method, url, response, attempts, params=None):
+    def _raise_status(self, method, url, response, attempts, params=None, cut_short=False):
         status = response.status_code
         detail, errors = _error_body(response)
         error_class = error_class_for_status(status)
@@ -286,6 +310,9 @@ class Client:
         if attempts > 1:
             message += " after %d attempts" % attempts
         hint = None
+        if cut_short:
+            message += DEADLINE_NOTE
+            hint = "Try again later, or allow more time (wait_timeout)"
         if status == 404:
             operation_id = (params or {}).get("id")
             hint = ("Check the operation id %s: it does not exist or the token may not see it" % operation_id
@@ -307,8 +334,8 @@ class Client:
                 "%s %s answered HTTP %s with a body that is not JSON" % (method, url, response.status_code),
                 status=response.status_code, url=url, hint="Check that api_url points at the Zequenze Control API")
 
-    def get(self, path, params=None):
-        return self.request("GET", path, params=params)
+    def get(self, path, params=None, deadline=None):
+        return self.request("GET", path, params=params, deadline=deadline)
 
     def post(self, path, body):
         return self.request("POST", path, json_body=body)

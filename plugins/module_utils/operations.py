@@ -406,18 +406,23 @@ class Operations:
     """Find, create and wait for headless operations through a Client."""
 
     def __init__(self, client, clock=None, sleep=None):
+        # clock must be the client's (both time.monotonic by default): wait hands its deadline on.
         self.client = client
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
 
     # -- reading -------------------------------------------------------
-    def get(self, operation_id, update_status=False):
-        """One record by id, or None when the API does not know it (404)."""
+    def get(self, operation_id, update_status=False, deadline=None):
+        """One record by id, or None when the API does not know it (404).
+
+        deadline: a moment of this service's clock past which the client neither
+        sleeps nor retries.
+        """
         params = {"id": "%s" % operation_id}
         if update_status:
             params["update_status"] = "true"
         try:
-            page = self.client.get(ENDPOINT, params=params)
+            page = self.client.get(ENDPOINT, params=params, deadline=deadline)
         except NotFoundError:
             return None
         results = page.get("results") if isinstance(page, dict) else None
@@ -511,7 +516,7 @@ class Operations:
             delay = max(0.0, min(delay, float(max_poll_interval), deadline - now))
             self._sleep(delay)
             try:
-                latest = self.get(operation_id, update_status=refresh_status)
+                latest = self.get(operation_id, update_status=refresh_status, deadline=deadline)
             except ZequenzeError as error:
                 # Say which operation the wait was about, so the user can come back to it.
                 error.message = "While waiting for %s: %s" % (describe(record), error.message)

@@ -398,3 +398,22 @@ def test_get_follows_redirects_and_a_final_3xx_is_an_error(fake_api):
     with pytest.raises(ApiError) as info:
         client.get(ENDPOINT)
     assert "no Location given" in info.value.message
+
+
+def test_deadline_caps_timeouts_and_stops_retries():
+    clock = FakeClock()
+    api = FakeApi()
+    client = Client(BASE, TOKEN, session=api.session, sleep=clock.sleep, jitter=lambda: 1.0, clock=clock.monotonic,
+                    max_retries=5)
+    api.records = [make_record(1)]
+    client.get(ENDPOINT, deadline=clock.now + 5)
+    assert api.calls[-1]["timeout"] == (5.0, 5.0)
+    client.get(ENDPOINT, deadline=clock.now - 5)  # the last attempt still gets a moment
+    assert api.calls[-1]["timeout"] == (1.0, 1.0)
+    client.get(ENDPOINT, deadline=clock.now + 100)
+    assert api.calls[-1]["timeout"] == (10.0, 30.0)
+    api.script = [response(500, {}), response(500, {}), response(500, {})]
+    with pytest.raises(ServerError) as info:
+        client.get(ENDPOINT, deadline=clock.now + 1.2)
+    assert clock.sleeps == [0.5]  # the next backoff (1.0) would end past the deadline
+    assert "after 2 attempts (no time left before the deadline" in info.value.message

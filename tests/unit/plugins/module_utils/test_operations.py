@@ -18,6 +18,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     NotFoundError,
     OperationFailedError,
     PermissionDeniedError,
+    ServerError,
+    TransportError,
     WaitTimeoutError,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.operations import (
@@ -75,7 +77,8 @@ def params(**overrides):
 def service(api=None, clock=None, max_retries=2):
     api = api or FakeApi()
     clock = clock or FakeClock()
-    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep, jitter=lambda: 0.5)
+    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep, jitter=lambda: 0.5,
+                    clock=clock.monotonic)
     return Operations(client, clock=clock.monotonic, sleep=clock.sleep), api, clock
 
 
@@ -461,6 +464,35 @@ def test_wait_times_out_at_the_deadline_without_oversleeping():
     assert result.record["status"] == "in_progress"
     assert clock.now - start == pytest.approx(45)
     assert result.elapsed == pytest.approx(45)
+
+
+def test_wait_does_not_let_retry_after_outlast_its_deadline():
+    ops, api, clock = service(max_retries=5)
+    api.script = [response(503, {"detail": "busy"}, {"Retry-After": "120"})] * 20
+    start = clock.now
+    with pytest.raises(ServerError) as info:
+        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
+                 max_poll_interval=5)
+    assert clock.now - start <= 10
+    assert all(sleep <= 10 for sleep in clock.sleeps)
+    assert "deadline" in info.value.message and "42" in info.value.message
+    assert "wait_timeout" in info.value.full_message()
+
+
+def test_wait_caps_each_attempt_at_the_time_left():
+    ops, api, clock = service(max_retries=5)
+
+    def slow(*_args):
+        clock.now += api.calls[-1]["timeout"][1]
+        raise requests.exceptions.ReadTimeout("read timed out")
+    api.script = [slow] * 20
+    start = clock.now
+    with pytest.raises(TransportError) as info:
+        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
+                 max_poll_interval=5)
+    assert clock.now - start <= 10 + 1.0
+    assert api.calls[0]["timeout"] == (8.0, 8.0)
+    assert "deadline" in info.value.message
 
 
 def test_wait_with_zero_timeout_reads_nothing():
