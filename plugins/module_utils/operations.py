@@ -37,7 +37,9 @@ ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
 LOOKUP_PAGE_SIZE = 1000
 # A "run now" operation is scheduled for the moment it was created.
 RUN_NOW_TOLERANCE = datetime.timedelta(seconds=300)
-# The API treats an absent device filter as "every type/status" and records them all.
+# The device types and statuses of the API's vocabulary as we know it (the API document's
+# examples and the emulator's fleet). The emulator records an absent filter as all of them;
+# the real API may record it as an empty list, or as a longer list of values we do not know.
 ALL_DEVICE_TYPES = frozenset(("router", "switch", "access_point", "firewall"))
 ALL_DEVICE_STATUSES = frozenset(("active", "pending", "inactive"))
 KNOWN_OPTION_TYPES = {
@@ -288,8 +290,17 @@ class OperationIdentity(namedtuple("OperationIdentity", [
 
 
 def _same_filter(wanted, recorded, everything):
-    """Equal filters, where an empty one means every value (as the API records it)."""
-    return (wanted or everything) == (recorded or everything)
+    """Whether a recorded device filter is the one wanted; an empty filter means every value.
+
+    A request without a filter matches a record with none, or with every value
+    we know of or more (an API may know values we do not: an exact comparison
+    with everything would never match, and each run would create a duplicate).
+    A request with a filter keeps exact matching, an empty record standing for
+    everything.
+    """
+    if not wanted:
+        return not recorded or recorded >= everything
+    return wanted == (recorded or everything)
 
 
 def record_summary(record):

@@ -241,6 +241,24 @@ def test_identity_absent_filters_equal_every_value_as_the_api_records_them():
                                                               "device_types": []}})
 
 
+def test_identity_without_filters_matches_an_api_that_records_every_value_it_knows():
+    wanted = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103])
+    more = make_record(1, orgs=[101, 102, 103], types=["router", "switch", "access_point", "firewall", "sensor"],
+                       statuses=["active", "pending", "inactive", "retired"], scheduled_for="2024-01-16T02:00:00Z")
+    assert wanted.matches(more)
+    fewer = make_record(1, orgs=[101, 102, 103], types=["router", "switch", "access_point"],
+                        statuses=["active", "pending", "inactive"], scheduled_for="2024-01-16T02:00:00Z")
+    assert not wanted.matches(fewer)
+    # With a filter, matching stays exact: a record of every type is not a request for two.
+    routers = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103],
+                       device_filters={"types": ["router", "switch"]})
+    assert not routers.matches(more)
+    every = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103],
+                     device_filters={"types": ["router", "switch", "access_point", "firewall"]})
+    assert not every.matches(more)
+    assert every.matches(make_record(1, orgs=[101, 102, 103], types=[], scheduled_for="2024-01-16T02:00:00Z"))
+
+
 def test_identity_run_now_matches_only_active_run_now_operations():
     wanted = identity()
     now_op = {"created_at": "2030-01-15T10:00:00Z", "scheduled_for": "2030-01-15T10:00:00Z"}
