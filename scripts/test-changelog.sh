@@ -17,6 +17,15 @@ mode=${1:-check}
 cd "$ROOT"
 
 log "antsibull-changelog lint"
+# antsibull-changelog says only "yaml parsing error"; say where.
+"$VENV/bin/python" - changelogs/fragments <<'PY'
+import pathlib, sys, yaml
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.y*ml")):
+    try:
+        yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        sys.exit(f"{path}: {error}\n(an entry containing ': ' needs quotes or a '>-' block)")
+PY
 antsibull-changelog lint
 # ansible-lint takes any *playbook*.yml for a playbook and fails on a fragment so named.
 if compgen -G "changelogs/fragments/*playbook*" >/dev/null; then
