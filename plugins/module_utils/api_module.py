@@ -17,7 +17,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     Client,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+from ansible_collections.zequenze.control.plugins.module_utils.operations import MIN_POLL_INTERVAL, Operations
 
 
 # Seconds; a request cannot be answered in no time at all.
@@ -59,8 +59,10 @@ def operations_for(module):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    require_at_least(module, 0, ("max_retries", "wait_timeout", "poll_interval", "max_poll_interval"))
+    require_at_least(module, 0, ("max_retries", "wait_timeout"))
     require_at_least(module, MIN_TIMEOUT, ("timeout",))
+    # 0 would poll back to back (the backoff multiplies it).
+    require_at_least(module, MIN_POLL_INTERVAL, ("poll_interval", "max_poll_interval"))
     if not params["validate_certs"]:
         module.warn("validate_certs is false: the API's TLS certificate is not checked")
     try:

@@ -325,6 +325,7 @@ WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out"
 ETA_MARGIN = 0.2          # seconds after the predicted moment: land just after it
 OVERDUE_FIRST_POLL = 0.5  # then doubling up to max_poll_interval
 BACKOFF_FACTOR = 1.5
+MIN_POLL_INTERVAL = 0.1   # seconds: never poll back to back
 
 
 class EtaEstimator:
@@ -504,7 +505,8 @@ class Operations:
         if created or refreshed:
             estimator.observe(started, record, _server_now(view, created))
         polls = 0
-        backoff = float(poll_interval)
+        backoff = max(MIN_POLL_INTERVAL, float(poll_interval))
+        max_poll_interval = max(MIN_POLL_INTERVAL, float(max_poll_interval))
         overdue_delay = OVERDUE_FIRST_POLL
         operation_id = view["id"]
         while not (goal.reached(record) or goal.unreachable(record)):
@@ -517,14 +519,14 @@ class Operations:
                 eta = _first(estimator.remaining_by_progress(now), eta)
             if eta is None:
                 delay = backoff
-                backoff = min(backoff * BACKOFF_FACTOR, float(max_poll_interval))
+                backoff = min(backoff * BACKOFF_FACTOR, max_poll_interval)
             elif eta > 0:
                 delay = eta + ETA_MARGIN
             else:
                 # Overdue with no better idea: look again soon, then less and less often.
                 delay = overdue_delay
                 overdue_delay *= 2
-            delay = max(0.0, min(delay, float(max_poll_interval), deadline - now))
+            delay = max(0.0, min(max(MIN_POLL_INTERVAL, min(delay, max_poll_interval)), deadline - now))
             self._sleep(delay)
             try:
                 latest = self.get(operation_id, update_status=refresh_status, deadline=deadline)

@@ -121,10 +121,11 @@ options:
     description:
       - Seconds between the first polls, and between polls once the expected end has passed.
       - Polls back off from here up to O(max_poll_interval) while no estimate is available.
+      - At least C(0.1).
     type: float
     default: 2
   max_poll_interval:
-    description: Longest pause between two polls, in seconds.
+    description: Longest pause between two polls, in seconds, at least C(0.1).
     type: float
     default: 30
   refresh_status:

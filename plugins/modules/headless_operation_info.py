@@ -75,11 +75,13 @@ options:
     type: float
     default: 3600
   poll_interval:
-    description: Seconds between the first polls, and between polls once the expected moment has passed.
+    description:
+      - Seconds between the first polls, and between polls once the expected moment has passed.
+      - At least C(0.1).
     type: float
     default: 2
   max_poll_interval:
-    description: Longest pause between two polls, in seconds.
+    description: Longest pause between two polls, in seconds, at least C(0.1).
     type: float
     default: 30
 seealso:

@@ -513,6 +513,21 @@ def test_wait_caps_each_attempt_at_the_time_left():
     assert "deadline" in info.value.message
 
 
+def test_wait_never_polls_back_to_back():
+    ops, api, clock = service()
+    op = SimulatedOperation(clock, per_device=360)
+    op.serve(api)
+
+    def bounded(record):
+        assert len(api.calls) <= 100, "polling back to back"
+        return op.record(record)
+    api.on_get = bounded
+    result = ops.wait(op.record(), Goal.completed(), timeout=5, poll_interval=0, max_poll_interval=0)
+    assert result.timed_out
+    assert min(clock.sleeps) == pytest.approx(0.1)
+    assert result.polls <= 50
+
+
 def test_wait_with_zero_timeout_reads_nothing():
     ops, api, clock = service()
     op = SimulatedOperation(clock)

@@ -131,6 +131,9 @@ def test_bad_input_names_the_field(fake_api, capsys):
         assert result["msg"].startswith("%s must be a finite number of at least " % name)
     result = run_module(headless_operation, dict(NIGHTLY, timeout=0), fake_api, capsys)
     assert result["msg"] == "timeout must be a finite number of at least 0.1, got 0.0"
+    for name in ("poll_interval", "max_poll_interval"):
+        result = run_module(headless_operation, dict(NIGHTLY, **{name: 0}), fake_api, capsys)
+        assert result["msg"] == "%s must be a finite number of at least 0.1, got 0.0" % name
     result = run_module(headless_operation, dict(NIGHTLY, max_failed_devices=-2), fake_api, capsys)
     assert result["msg"] == "max_failed_devices must be a finite number of at least 0, got -2"
     assert fake_api.calls == []
