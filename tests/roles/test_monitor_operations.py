@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import time
 
 import pytest
@@ -33,6 +34,16 @@ def env(collections_path, emulator, tmp_path_factory):
     return Playbooks(collections_path, emulator, tmp_path_factory.mktemp("monitor")), Api(emulator)
 
 
+REQUEST = re.compile(r'"GET /api/v1/inventory_device_serial_headless_operation/\?(\S*) HTTP')
+
+
+def requests_during(emulator, action):
+    """What action returns, and the query strings of the operation GETs the emulator logged meanwhile."""
+    start = len(emulator.log())
+    outcome = action()
+    return outcome, REQUEST.findall(emulator.log()[start:])
+
+
 def monitor(playbooks, api, tmp_path, **limits):
     report = tmp_path / f"attention-{time.monotonic_ns()}.json"
     extra = {"monitor_operations_now": api.simulated_now(), "monitor_operations_report_file": str(report),
@@ -52,8 +63,12 @@ def test_monitor_reports_what_needs_attention(env, tmp_path):
     tomorrow = (sim(api.simulated_now()) + datetime.timedelta(days=1)).isoformat()
     healthy_scheduled = sync(api, [105], schedule={"execute_at": tomorrow, "priority": "normal"})
 
-    calm, calm_report = monitor(playbooks, api, tmp_path)
+    (calm, calm_report), queries = requests_during(playbooks.emulator, lambda: monitor(playbooks, api, tmp_path))
     assert calm.returncode == 0, calm.stdout[-3000:]
+    # One listing (a single page here), then one by-id refresh per scheduled or running operation.
+    assert [q for q in queries if "id=" not in q] == ["page_size=1000"], queries
+    assert sorted(q for q in queries if "id=" in q) == sorted(
+        f"id={i}&update_status=true" for i in (healthy_running, healthy_scheduled)), queries
     assert calm_report["count"] == 0
     assert "2 scheduled or running, 0 failed in the last 24 h; 0 need attention" in calm.stdout
 
@@ -90,3 +105,23 @@ def test_bad_limit_is_named(env, tmp_path):
     assert result.returncode != 0
     assert "stalled_minutes must be a number of at least 0, got 'soon'" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_refreshed_record_replaces_the_listed_one(collections_path, tmp_path):
+    """The listing is stale (this emulator refreshes a listed record only when asked to), so it shows
+    an operation as scheduled or running that has failed since; the refreshed record decides, once."""
+    with EmulatorProcess(time_scale=600, extra_args=["--refresh-seconds", "1000000000"]) as emulator:
+        playbooks, api = Playbooks(collections_path, emulator, tmp_path), Api(emulator)
+        failed = sync(api, [903])  # every device fails within ~4 simulated minutes
+        created = sim(api.simulated_now())
+        while sim(api.simulated_now()) < created + datetime.timedelta(minutes=10):
+            time.sleep(0.2)
+        (listed,) = [op for op in api.operations() if op["id"] == failed]
+        assert listed["status"] in ("scheduled", "in_progress"), listed
+        result, report = monitor(playbooks, api, tmp_path, monitor_operations_overdue_minutes=600,
+                                 monitor_operations_stalled_minutes=600)
+        assert result.returncode == 2, result.stdout[-3000:]
+        assert [o["id"] for o in report["failed"]] == [failed]
+        assert report["overdue"] == report["stalled"] == []
+        assert report["ids"] == [failed]
+        assert "1 scheduled or running, 1 failed in the last 24 h; 1 need attention" in result.stdout
