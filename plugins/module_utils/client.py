@@ -354,6 +354,11 @@ class Client:
                     "GET %s did not answer a page (count/next/previous/results)" % url, url=url,
                     hint="Check that api_url points at the Zequenze Control API")
             for record in page["results"]:
+                if not isinstance(record, dict):
+                    raise PaginationError(
+                        self.scrub("GET %s answered a result that is not an operation record (%s)"
+                                   % (url, type(record).__name__)), url=url,
+                        hint="Check that api_url points at the Zequenze Control API")
                 yield record
                 yielded += 1
                 if max_results is not None and yielded >= max_results:

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import datetime
 import json
+import math
 import re
 import time
 from collections import namedtuple
@@ -160,17 +161,22 @@ def _first(*values):
     return None
 
 
-def _as_set(values):
+def _as_list(values):
+    """A list from an API value that should be one: a single value becomes a list of one."""
     if values is None:
-        return frozenset()
-    if isinstance(values, (str, int)):
-        values = [values]
-    return frozenset("%s" % v for v in values)
+        return []
+    if isinstance(values, (list, tuple, set, frozenset)):
+        return list(values)
+    return [values]
+
+
+def _as_set(values):
+    return frozenset("%s" % v for v in _as_list(values))
 
 
 def _org_set(values):
     result = set()
-    for value in values or []:
+    for value in _as_list(values):
         try:
             result.add(int(value))
         except (TypeError, ValueError):
@@ -178,34 +184,62 @@ def _org_set(values):
     return frozenset(result)
 
 
+def _mapping(value):
+    """The value if it is a mapping, else an empty one (an odd API answer must not break reading)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value):
+    """A finite number from an API value (numeric text included), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+        if math.isfinite(value) and value.is_integer():
+            value = int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
+
+
 def record_view(record):
     """The fields of an API record that the collection uses, read from either shape.
 
     GET records carry operation_details.organization_ids/device_types; POST
     answers carry operation_config.organizations/device_types and scheduled_for.
+    Fields of an unexpected type read as absent: mappings as {}, numbers as None,
+    a status that is not text as None.
     """
-    record = record or {}
-    details = record.get("operation_details") or {}
-    config = record.get("operation_config") or {}
-    filters = config.get("device_filters") or record.get("device_filters") or {}
+    record = _mapping(record)
+    details = _mapping(record.get("operation_details"))
+    config = _mapping(record.get("operation_config"))
+    filters = _mapping(config.get("device_filters") or record.get("device_filters"))
     statuses = _first(filters.get("status"), config.get("device_statuses"), details.get("device_statuses"))
+    status = record.get("status")
     return {
         "id": record.get("id"),
         "operation_type": record.get("operation_type"),
-        "status": record.get("status"),
-        "organizations": _first(details.get("organization_ids"), config.get("organizations"),
-                                record.get("target_organizations")) or [],
-        "device_types": _first(details.get("device_types"), config.get("device_types"), filters.get("types")),
-        "device_statuses": statuses,
+        "status": status if isinstance(status, str) else None,
+        "organizations": _as_list(_first(details.get("organization_ids"), config.get("organizations"),
+                                         record.get("target_organizations"))),
+        "device_types": _as_list(_first(details.get("device_types"), config.get("device_types"),
+                                        filters.get("types"))),
+        "device_statuses": None if statuses is None else _as_list(statuses),
         "scheduled_for": parse_timestamp(record.get("scheduled_for")),
         "created_at": parse_timestamp(record.get("created_at")),
         "updated_at": parse_timestamp(record.get("updated_at")),
         "estimated_completion": parse_timestamp(record.get("estimated_completion")),
-        "estimated_duration_minutes": record.get("estimated_duration_minutes"),
-        "progress": record.get("progress"),
-        "processed_devices": record.get("processed_devices"),
-        "failed_devices": record.get("failed_devices") or 0,
-        "total_devices": _first(record.get("total_devices"), record.get("target_device_count")),
+        "estimated_duration_minutes": _number(record.get("estimated_duration_minutes")),
+        "progress": _number(record.get("progress")),
+        "processed_devices": _number(record.get("processed_devices")),
+        "failed_devices": _number(record.get("failed_devices")) or 0,
+        "total_devices": _first(_number(record.get("total_devices")), _number(record.get("target_device_count"))),
+        "error_summary": _mapping(details.get("error_summary") or record.get("error_summary")),
     }
 
 
@@ -396,11 +430,11 @@ class Goal:
                    failure_is_success=True)
 
     def reached(self, record):
-        return (record or {}).get("status") in self.statuses
+        return record_view(record)["status"] in self.statuses
 
     def unreachable(self, record):
         """Terminal in a status the goal does not accept: waiting longer is useless."""
-        status = (record or {}).get("status")
+        status = record_view(record)["status"]
         return is_terminal(status) and status not in self.statuses
 
     def target_moment(self, record):
@@ -410,7 +444,10 @@ class Goal:
         if view["estimated_completion"] is not None:
             return view["estimated_completion"]
         if view["scheduled_for"] is not None and view["estimated_duration_minutes"]:
-            return view["scheduled_for"] + datetime.timedelta(minutes=float(view["estimated_duration_minutes"]))
+            try:
+                return view["scheduled_for"] + datetime.timedelta(minutes=view["estimated_duration_minutes"])
+            except OverflowError:
+                return None
         return None
 
 
@@ -440,6 +477,11 @@ class Operations:
         results = page.get("results") if isinstance(page, dict) else None
         if isinstance(results, list):
             for record in results:
+                if not isinstance(record, dict):
+                    raise ApiError(
+                        "GET %s?id=%s answered a result that is not an operation record: %s"
+                        % (self.client.url_for(ENDPOINT), operation_id, type(record).__name__),
+                        hint="Check that api_url points at the Zequenze Control API")
                 if "%s" % record.get("id") == "%s" % operation_id:
                     return record
             return None
@@ -576,7 +618,10 @@ def _server_now(view, created=False):
         if view["estimated_completion"] is not None and start is not None:
             if view["created_at"] is not None and view["created_at"] > start:
                 start = view["created_at"]
-            now += (view["estimated_completion"] - start) / (2 * view["total_devices"])
+            try:
+                now += (view["estimated_completion"] - start) / (2 * view["total_devices"])
+            except OverflowError:
+                pass
     return now
 
 
@@ -601,15 +646,16 @@ def check_wait_outcome(result, goal, max_failed_devices=None):
 
 def _check_wait_outcome(result, goal, max_failed_devices):
     record = result.record
+    status = record_view(record)["status"]
     if result.timed_out:
         raise WaitTimeoutError(
             "Timed out after %.0f s waiting for %s to reach %s" % (
                 result.elapsed, describe(record), " or ".join(sorted(goal.statuses))),
             hint="Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info")
-    failed = is_terminal(record.get("status")) and record.get("status") != "completed"
+    failed = is_terminal(status) and status != "completed"
     if goal.unreachable(record) or (failed and not goal.failure_is_success):
         raise OperationFailedError(
-            "%s ended %s" % (_capitalized(describe(record)), record.get("status")),
+            "%s ended %s" % (_capitalized(describe(record)), status),
             hint=_error_summary_hint(record))
     if max_failed_devices is not None:
         failed_devices = record_view(record)["failed_devices"]
@@ -625,7 +671,7 @@ def _capitalized(text):
 
 
 def _error_summary_hint(record):
-    summary = ((record or {}).get("operation_details") or {}).get("error_summary")
+    summary = record_view(record)["error_summary"]
     if summary:
         return "Error summary: %s" % ", ".join("%s=%s" % (k, summary[k]) for k in sorted(summary))
     return ""

@@ -34,14 +34,17 @@ def parse_timestamp(value, field):
     return parsed
 
 
-def _int(record, key, default=0):
-    value = record.get(key)
+def _whole(name, value, default=0):
     if value is None or value == "":
         return default
     try:
         return int(value)
-    except (TypeError, ValueError):
-        raise RecordError("operation field %s must be a whole number, got %r" % (key, value))
+    except (TypeError, ValueError, OverflowError):
+        raise RecordError("operation field %s must be a whole number, got %r" % (name, value))
+
+
+def _int(record, key, default=0):
+    return _whole(key, record.get(key), default)
 
 
 def summarize(record):
@@ -49,11 +52,9 @@ def summarize(record):
     if not isinstance(record, dict):
         raise RecordError("an operation record must be a mapping, got %s" % type(record).__name__)
     view = record_view(record)
-    details = record.get("operation_details") or {}
     total = _int(record, "total_devices", _int(record, "target_device_count"))
     failed = _int(record, "failed_devices")
     processed = _int(record, "processed_devices")
-    errors = details.get("error_summary") or record.get("error_summary") or {}
     return {
         "id": str(view["id"] if view["id"] is not None else ""),
         "operation_type": view["operation_type"],
@@ -65,7 +66,8 @@ def summarize(record):
         "processed_devices": processed,
         "failed_devices": failed,
         "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
-        "error_summary": dict((str(k), int(v)) for k, v in errors.items()),
+        "error_summary": dict((str(k), _whole("error_summary.%s" % k, v))
+                              for k, v in view["error_summary"].items()),
         "created_at": record.get("created_at"),
         "scheduled_for": record.get("scheduled_for"),
         "updated_at": record.get("updated_at"),

@@ -70,11 +70,27 @@ def test_summary_reads_the_post_shape():
     assert summary["error_summary"] == {}
 
 
+def test_summary_reads_odd_shapes_without_breaking():
+    summary = operation_summary(record(operation_details=["not", "a", "mapping"], operation_config="x",
+                                       error_summary=[1, 2]))
+    assert summary["error_summary"] == {} and summary["organizations"] == [] and summary["device_types"] == []
+    summary = operation_summary(record(operation_details={"organization_ids": 101, "device_types": "router"}))
+    assert summary["organizations"] == [101] and summary["device_types"] == ["router"]
+
+
 def test_summary_maps_over_a_list():
     assert [s["id"] for s in operation_summary([GET_RECORD, POST_RECORD])] == ["12345", "67890"]
 
 
-@pytest.mark.parametrize("bad, message", [("x", "must be a mapping"), (record(failed_devices="many"), "failed_devices must be a whole number")])
+@pytest.mark.parametrize("bad, message", [
+    ("x", "must be a mapping"),
+    (record(failed_devices="many"), "failed_devices must be a whole number"),
+    (record(progress=float("inf")), "progress must be a whole number"),
+    (record(operation_details={"error_summary": {"connection_timeouts": "x"}}),
+     "error_summary.connection_timeouts must be a whole number"),
+    (record(operation_details={"error_summary": {"connection_timeouts": None, "other": [1]}}),
+     "error_summary.other must be a whole number"),
+])
 def test_summary_refuses_what_it_cannot_read(bad, message):
     with pytest.raises(AnsibleFilterError, match=message):
         operation_summary(bad)

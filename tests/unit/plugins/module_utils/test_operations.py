@@ -17,6 +17,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     InputError,
     NotFoundError,
     OperationFailedError,
+    PaginationError,
     PermissionDeniedError,
     ServerError,
     TransportError,
@@ -645,3 +646,54 @@ def test_operations_default_to_the_real_clock():
     client = mock.create_autospec(Client, instance=True)
     ops = Operations(client)
     assert ops._clock() > 0
+
+
+# -- odd API answers ------------------------------------------------------------
+def test_record_view_reads_odd_shapes_as_absent():
+    view = record_view({"id": "1", "status": ["completed"], "operation_details": ["x"], "operation_config": "y",
+                        "device_filters": [1], "progress": "abc", "processed_devices": {"n": 1},
+                        "failed_devices": "3", "total_devices": True, "target_device_count": "100",
+                        "estimated_duration_minutes": "nan", "error_summary": ["timeouts"]})
+    assert view["status"] is None
+    assert view["organizations"] == [] and view["device_types"] == [] and view["device_statuses"] is None
+    assert view["progress"] is None and view["processed_devices"] is None
+    assert view["failed_devices"] == 3 and view["total_devices"] == 100
+    assert view["estimated_duration_minutes"] is None and view["error_summary"] == {}
+    assert record_view(None)["id"] is None and record_view(["x"])["id"] is None
+    assert record_view({"progress": 12.5, "failed_devices": float("inf")})["progress"] == 12.5
+    assert record_view({"failed_devices": float("inf")})["failed_devices"] == 0
+    assert record_view({"progress": "12.5"})["progress"] == 12.5
+    assert record_view({"target_organizations": 101})["organizations"] == [101]
+    assert OperationIdentity.from_record({"operation_details": {"organization_ids": 101, "device_types": 1.5}})[1:3] == (
+        frozenset([101]), frozenset(["1.5"]))
+
+
+def test_waiting_survives_odd_numbers_and_statuses():
+    odd = make_record(1, status="in_progress", progress="abc", processed_devices="x", total_devices=None,
+                      estimated_duration_minutes="soon", estimated_completion=None)
+    estimator = EtaEstimator()
+    estimator.observe(0.0, odd)
+    assert estimator.progress_samples == []
+    assert Goal.completed().target_moment(odd) is None
+    huge = make_record(1, status="in_progress", estimated_duration_minutes=1e300, estimated_completion=None)
+    assert Goal.completed().target_moment(huge) is None
+    listed = make_record(1, status=["completed"])
+    assert not Goal.completed().reached(listed) and not Goal.completed().unreachable(listed)
+    done = make_record(1, status="completed", failed_devices="3")
+    with pytest.raises(OperationFailedError):
+        check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed(), max_failed_devices=2)
+    check_wait_outcome(WaitResult(make_record(1, status="completed", failed_devices="many",
+                                              operation_details=["x"]), 1.0, 1, False),
+                       Goal.completed(), max_failed_devices=2)
+
+
+@pytest.mark.parametrize("result", [None, "x", 5, ["x"]])
+def test_results_that_are_not_records_are_errors(result):
+    ops, api, _clock = service()
+    api.script = [response(200, {"count": 1, "next": None, "previous": None, "results": [result]})]
+    with pytest.raises(ApiError) as info:
+        ops.get("7")
+    assert "not an operation record" in info.value.message
+    api.script = [response(200, {"count": 1, "next": None, "previous": None, "results": [result]})]
+    with pytest.raises(PaginationError):
+        ops.find_matches(OperationIdentity.from_body(build_request_body(params())))
