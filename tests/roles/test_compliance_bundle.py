@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator_process import free_port
 from playbook_runner import recap
 
 ORGANIZATIONS = [103, 101, 102]
@@ -212,6 +213,21 @@ def test_failures_over_the_threshold_fail_after_writing_the_bundle(playbooks, tm
     (folder,) = tmp_path.glob("compliance-*")
     report = json.loads((folder / "compliance.json").read_text())
     assert {r["organizations"][0]: r["status"] for r in report["organizations"]} == {105: "completed", 903: "failed"}
+
+
+def test_the_bundle_records_the_url_the_modules_used(playbooks, api, tmp_path):
+    """The playbook feeds one variable to module_defaults and to the bundle: overriding it moves both."""
+    elsewhere = f"http://127.0.0.1:{free_port()}/api/v1"  # nothing listens there
+    result = playbooks.run("compliance_collection", {
+        "compliance_collection_organizations": [110], "compliance_collection_report_dir": str(tmp_path),
+        "compliance_collection_api_url": api.emulator.api_url, "compliance_collection_timeout_minutes": 1440,
+        "compliance_collection_max_failed_percent": 100, "compliance_collection_report_interval": 5},
+        env={"ZEQUENZE_API_URL": elsewhere})
+    assert result.returncode == 0, result.stdout[-3000:]
+    (folder,) = tmp_path.glob("compliance-*")
+    metadata = json.loads((folder / "compliance.json").read_text())["metadata"]
+    assert metadata["api_url"] == api.emulator.api_url
+    assert [op["operation_type"] for op in api.operations() if op["operation_details"]["organization_ids"] == [110]] == ["compliance_report"]
 
 
 def test_check_mode_starts_nothing_and_writes_nothing(playbooks, api, tmp_path):
