@@ -20,9 +20,10 @@ import time
 import traceback
 
 try:
-    from urllib.parse import urlsplit, urlunsplit
+    from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported
-    from urlparse import urlsplit, urlunsplit  # type: ignore[no-redef]
+    from urllib import urlencode  # type: ignore[no-redef,attr-defined]
+    from urlparse import urljoin, urlsplit, urlunsplit  # type: ignore[no-redef]
 
 try:
     import requests
@@ -199,11 +200,12 @@ class Client:
         return "%s/%s" % (self.api_url, path.lstrip("/"))
 
     def rebase(self, url, endpoint_url):
-        """A page link made safe: a foreign origin keeps only its query, on our endpoint."""
+        """A page link made safe: a foreign origin keeps only its query, on our endpoint.
+
+        A relative link (``?page=2``, ``/api/v1/...``) is resolved against the endpoint first.
+        """
+        url = urljoin(endpoint_url, url)
         parts = urlsplit(url)
-        if not parts.scheme and not parts.netloc:
-            base = urlsplit(self.api_url)
-            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
         if parts[:2] == self._origin:
             return url
         endpoint = urlsplit(endpoint_url)
@@ -344,7 +346,7 @@ class Client:
         """Yield the results of every page, following next links safely."""
         endpoint_url = self.url_for(path)
         url = endpoint_url
-        seen = set()
+        seen = set([url + ("?" + urlencode(params) if params else "")])
         yielded = 0
         while url:
             page = self.get(url, params=params)
@@ -366,6 +368,15 @@ class Client:
             link = page.get("next")
             if not link:
                 return
+            if not page["results"]:
+                raise PaginationError(
+                    self.scrub("GET %s answered an empty page that links to a next one (%s); "
+                               "stopping instead of following it" % (url, link)),
+                    url=url, hint="This is an API bug; report it with the URL")
+            if not isinstance(link, str):
+                raise PaginationError(
+                    "GET %s answered a next link that is not a URL: %s" % (url, type(link).__name__),
+                    url=url, hint="This is an API bug; report it with the URL")
             url = self.rebase(link, endpoint_url)
             if url in seen:
                 raise PaginationError(

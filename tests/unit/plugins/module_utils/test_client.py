@@ -417,3 +417,49 @@ def test_deadline_caps_timeouts_and_stops_retries():
         client.get(ENDPOINT, deadline=clock.now + 1.2)
     assert clock.sleeps == [0.5]  # the next backoff (1.0) would end past the deadline
     assert "after 2 attempts (no time left before the deadline" in info.value.message
+
+
+def test_pagination_refuses_a_next_back_to_the_first_page(fake_api):
+    client = new_client(fake_api)
+    fake_api.script = [response(200, {"next": ENDPOINT_URL + "?page_size=2", "results": [make_record(1)]})]
+    with pytest.raises(PaginationError) as info:
+        list(client.iterate(ENDPOINT, params={"page_size": 2}))
+    assert "repeats" in info.value.message
+    assert len(fake_api.calls) == 1
+
+
+def test_pagination_refuses_a_next_on_an_empty_page(fake_api):
+    client = new_client(fake_api)
+    counter = iter(range(2, 1000))
+
+    def empty_page(*_args):
+        return response(200, {"next": ENDPOINT_URL + "?page=%d" % next(counter), "results": []})
+    fake_api.script = [empty_page] * 5
+    with pytest.raises(PaginationError) as info:
+        list(client.iterate(ENDPOINT))
+    assert "empty page" in info.value.message
+    assert len(fake_api.calls) == 1
+
+
+def test_pagination_refuses_a_next_that_is_not_text(fake_api):
+    client = new_client(fake_api)
+    fake_api.script = [response(200, {"next": {"page": 2}, "results": [make_record(1)]})]
+    with pytest.raises(PaginationError):
+        list(client.iterate(ENDPOINT))
+
+
+def test_pagination_resolves_a_query_only_next_against_the_endpoint(fake_api):
+    client = new_client(fake_api)
+    fake_api.script = [response(200, {"next": "?page=2", "results": [make_record(1)]}),
+                       response(200, {"next": None, "results": [make_record(2)]})]
+    assert [r["id"] for r in client.iterate(ENDPOINT)] == ["1", "2"]
+    assert fake_api.calls[1]["url"] == ENDPOINT_URL + "?page=2"
+
+
+@pytest.mark.parametrize("result", [None, "x", 3])
+def test_pagination_refuses_results_that_are_not_records(fake_api, result):
+    client = new_client(fake_api)
+    fake_api.script = [response(200, {"next": None, "results": [make_record(1), result]})]
+    with pytest.raises(PaginationError) as info:
+        list(client.iterate(ENDPOINT))
+    assert "not an operation record" in info.value.message
