@@ -113,6 +113,9 @@ def parse_data(data):
         parsed = json.loads(data)
     except ValueError as exc:
         raise InputError("data must be a JSON object (text or mapping); it is not valid JSON: %s" % exc)
+    if not isinstance(parsed, dict):
+        raise InputError("data must be a JSON object (text or mapping); the text is JSON %s" % (
+            "null" if parsed is None else "of type %s" % type(parsed).__name__))
     return parsed
 
 

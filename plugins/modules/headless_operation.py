@@ -343,8 +343,7 @@ def run(module, operations):
     params = module.params
     body = build_request_body(params)
     identity = OperationIdentity.from_body(body)
-    # A body that is not an object has no identity; the API will reject it.
-    same = operations.find_matches(identity, any_state=True) if identity else []
+    same = operations.find_matches(identity, any_state=True)
     existing = [r for r in same if identity.matches(r)]
     if existing and not params["force"]:
         summary = record_summary(existing[0])

@@ -146,10 +146,17 @@ def test_data_is_sent_as_is_from_text_or_mapping():
     assert build_request_body(params(data='{"operation_type": "x", "extra": [1]}')) == {
         "operation_type": "x", "extra": [1]}
     assert build_request_body(params(data={"a": 1})) == {"a": 1}
-    assert build_request_body(params(data="[1, 2]")) == [1, 2]
     with pytest.raises(InputError) as info:
         build_request_body(params(data="{not json"))
     assert "data must be a JSON object" in info.value.message
+
+
+@pytest.mark.parametrize("text, kind", [("[1, 2]", "of type list"), ("null", "null"), ('"x"', "of type str"),
+                                        ("42", "of type int")])
+def test_data_text_that_is_not_an_object_names_the_option(text, kind):
+    with pytest.raises(InputError) as info:
+        build_request_body(params(data=text))
+    assert info.value.message == "data must be a JSON object (text or mapping); the text is JSON %s" % kind
 
 
 @pytest.mark.parametrize("data", [[1, 2], 42, True])

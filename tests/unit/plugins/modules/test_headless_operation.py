@@ -102,14 +102,12 @@ def test_target_organizations_alias_and_data_option(fake_api, capsys):
     assert again["changed"] is False
 
 
-def test_data_that_is_not_an_object_goes_to_the_api_unchecked(fake_api, capsys):
-    fake_api.script = [response(400, {"detail": "the request body must be a JSON object",
-                                      "errors": [{"field": "body", "message": "expected a JSON object"}]})]
-    result = run_module(headless_operation, {"data": "[1, 2]"}, fake_api, capsys)
+@pytest.mark.parametrize("data", ["[1, 2]", "null"])
+def test_data_that_is_not_an_object_fails_naming_data(fake_api, capsys, data):
+    result = run_module(headless_operation, {"data": data}, fake_api, capsys)
     assert result["failed"] is True
-    assert result["status"] == 400
-    assert "body: expected a JSON object" in result["msg"]
-    assert methods(fake_api) == ["POST"]
+    assert result["msg"].startswith("data must be a JSON object")
+    assert fake_api.calls == []
 
 
 def test_data_excludes_the_structured_options(fake_api, capsys):
