@@ -119,6 +119,28 @@ def request_was_not_sent(exc):
     return False
 
 
+def is_transient(exc):
+    """Whether a transport failure may pass on its own: a dropped or refused connection, a timeout.
+
+    TLS failures, malformed URLs or headers and redirect loops fail the same way each time.
+    """
+    if isinstance(exc, requests.exceptions.SSLError):
+        return False
+    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                            requests.exceptions.ChunkedEncodingError))
+
+
+def _transport_hint(exc):
+    if isinstance(exc, requests.exceptions.SSLError):
+        return " (check validate_certs and ca_path)"
+    if isinstance(exc, (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                        requests.exceptions.InvalidURL, requests.exceptions.URLRequired)):
+        return " (check api_url: it must be an http:// or https:// URL)"
+    if isinstance(exc, requests.exceptions.InvalidHeader):
+        return " (check api_token)"
+    return ""
+
+
 def parse_retry_after(value, now=None):
     """Seconds to wait from a Retry-After header (delta seconds or HTTP date)."""
     if not value:
@@ -257,6 +279,9 @@ class Client:
             try:
                 response = self._send(method, url, params, json_body, self._timeout_before(deadline))
             except requests.exceptions.RequestException as exc:
+                if not is_transient(exc):
+                    # Nothing was processed, and trying again would fail the same way.
+                    self._raise_transport(method, url, exc, ambiguous=False, attempts=attempt + 1)
                 not_sent = request_was_not_sent(exc)
                 delay = self.backoff(attempt)
                 if (idempotent or not_sent) and self._may_retry(attempt, delay, deadline):
@@ -289,9 +314,7 @@ class Client:
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
-        reason = self.scrub(exc)
-        if isinstance(exc, requests.exceptions.SSLError):
-            reason += " (check validate_certs and ca_path)"
+        reason = self.scrub(exc) + _transport_hint(exc)
         raise kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
             method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
 

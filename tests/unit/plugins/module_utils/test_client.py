@@ -463,3 +463,31 @@ def test_pagination_refuses_results_that_are_not_records(fake_api, result):
     with pytest.raises(PaginationError) as info:
         list(client.iterate(ENDPOINT))
     assert "not an operation record" in info.value.message
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("failure, words", [
+    (requests.exceptions.SSLError("certificate verify failed"), "validate_certs and ca_path"),
+    (requests.exceptions.InvalidHeader("Invalid return character in header value"), "check api_token"),
+    (requests.exceptions.MissingSchema("Invalid URL 'x': No scheme supplied"), "check api_url"),
+    (requests.exceptions.InvalidURL("Failed to parse: http://[::1"), "check api_url"),
+    (requests.exceptions.TooManyRedirects("Exceeded 30 redirects"), "30 redirects"),
+])
+def test_permanent_transport_failures_fail_at_once(fake_api, method, failure, words):
+    clock = FakeClock()
+    client = new_client(fake_api, clock, max_retries=5)
+    fake_api.script = [failure]
+    with pytest.raises(TransportError) as info:
+        client.request(method, ENDPOINT, json_body={} if method == "POST" else None)
+    assert not isinstance(info.value, AmbiguousRequestError)
+    assert words in info.value.message and "after 1 attempt(s)" in info.value.message
+    assert clock.sleeps == [] and len(fake_api.calls) == 1
+
+
+def test_a_dropped_answer_is_retried_for_a_get(fake_api):
+    clock = FakeClock()
+    client = new_client(fake_api, clock)
+    fake_api.records = [make_record(1)]
+    fake_api.script = [requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")]
+    assert client.get(ENDPOINT)["results"][0]["id"] == "1"
+    assert len(fake_api.calls) == 2
