@@ -248,9 +248,9 @@ class Client:
         left = max(deadline - self._clock(), min(MIN_ATTEMPT_TIMEOUT, self.timeout[1]))
         return (min(self.timeout[0], left), min(self.timeout[1], left))
 
-    def _may_retry(self, attempt, delay, deadline):
-        """Whether another attempt after sleeping delay stays within max_retries and the deadline."""
-        if attempt >= self.max_retries:
+    def _may_retry(self, attempt, delay, deadline, retries):
+        """Whether another attempt after sleeping delay stays within retries and the deadline."""
+        if attempt >= retries:
             return False
         return deadline is None or self._clock() + delay < deadline
 
@@ -263,7 +263,7 @@ class Client:
                                     verify=self.session.verify,
                                     allow_redirects=method.upper() in IDEMPOTENT_METHODS)
 
-    def request(self, method, path_or_url, params=None, json_body=None, deadline=None):
+    def request(self, method, path_or_url, params=None, json_body=None, deadline=None, max_retries=None):
         """Send one request with retries; return the decoded JSON body.
 
         GET is retried on transport errors, 429 and 5xx. POST is retried only
@@ -271,7 +271,10 @@ class Client:
         AmbiguousRequestError tells the caller to look before trying again.
         deadline (on the clock's monotonic scale): no sleep or retry reaches past
         it, and each attempt's read timeout is capped at the time left.
+        max_retries: this request's share of the retries, when not the client's own.
+        Transport errors carry the number of attempts made as ``attempts``.
         """
+        retries = self.max_retries if max_retries is None else max(0, int(max_retries))
         url = path_or_url if "://" in path_or_url else self.url_for(path_or_url)
         idempotent = method.upper() in IDEMPOTENT_METHODS
         attempt = 0
@@ -284,13 +287,13 @@ class Client:
                     self._raise_transport(method, url, exc, ambiguous=False, attempts=attempt + 1)
                 not_sent = request_was_not_sent(exc)
                 delay = self.backoff(attempt)
-                if (idempotent or not_sent) and self._may_retry(attempt, delay, deadline):
+                if (idempotent or not_sent) and self._may_retry(attempt, delay, deadline, retries):
                     self._sleep(delay)
                     attempt += 1
                     continue
                 self._raise_transport(method, url, exc, ambiguous=not (idempotent or not_sent),
                                       attempts=attempt + 1,
-                                      cut_short=(idempotent or not_sent) and attempt < self.max_retries)
+                                      cut_short=(idempotent or not_sent) and attempt < retries)
             status = response.status_code
             if 300 <= status < 400:
                 self._raise_redirect(method, url, response)
@@ -298,25 +301,29 @@ class Client:
                 return self._decode(response, method, url)
             retryable = status in POST_RETRY_STATUSES or (idempotent and status >= 500)
             delay = self.backoff(attempt, parse_retry_after(response.headers.get("Retry-After")))
-            if retryable and self._may_retry(attempt, delay, deadline):
+            if retryable and self._may_retry(attempt, delay, deadline, retries):
                 self._sleep(delay)
                 attempt += 1
                 continue
             if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
                 # A 500/502/504 may come after the create was committed.
                 detail, _errors = _error_body(response)
-                raise AmbiguousRequestError(
+                error = AmbiguousRequestError(
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
                     status=status, detail=self.scrub(detail) if detail else None, url=url)
+                error.attempts = attempt + 1
+                raise error
             self._raise_status(method, url, response, attempt + 1, params,
-                               cut_short=retryable and attempt < self.max_retries)
+                               cut_short=retryable and attempt < retries)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
         reason = self.scrub(exc) + _transport_hint(exc)
-        raise kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
+        error = kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
             method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
+        error.attempts = attempts
+        raise error
 
     def _raise_redirect(self, method, url, response):
         location = response.headers.get("Location") or "no Location given"
@@ -362,8 +369,8 @@ class Client:
     def get(self, path, params=None, deadline=None):
         return self.request("GET", path, params=params, deadline=deadline)
 
-    def post(self, path, body):
-        return self.request("POST", path, json_body=body)
+    def post(self, path, body, max_retries=None):
+        return self.request("POST", path, json_body=body, max_retries=max_retries)
 
     def iterate(self, path, params=None, max_results=None):
         """Yield the results of every page, following next links safely."""

@@ -36,6 +36,8 @@ TERMINAL_STATUSES = frozenset(("completed", "failed", "cancelled"))
 ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
 # Largest page the API serves; matching scans every visible operation.
 LOOKUP_PAGE_SIZE = 1000
+# After an ambiguous create failure (looked up, not found), try again at most this often.
+MAX_AMBIGUOUS_RETRIES = 2
 # A "run now" operation is scheduled for the moment it was created.
 RUN_NOW_TOLERANCE = datetime.timedelta(seconds=300)
 # The device types and statuses of the API's vocabulary as we know it (the API document's
@@ -510,29 +512,36 @@ class Operations:
         known_ids are the operations of the same identity, in any state, that
         existed before: after a read timeout or reset, one that is not among
         them is ours, even if it already ended.
+
+        The client retries what certainly did not arrive (refused, 429, 503);
+        this loop handles only the ambiguous failures, at most
+        MAX_AMBIGUOUS_RETRIES times, and both layers draw on the one
+        max_retries budget: at most max_retries + 1 POSTs in all.
         """
         known = set("%s" % i for i in known_ids)
-        attempts = self.client.max_retries + 1
-        for attempt in range(attempts):
+        budget = self.client.max_retries
+        ambiguous_retries = 0
+        while True:
             try:
-                return _created_record(self.client.post(ENDPOINT, body))
-            except AmbiguousRequestError:
+                return _created_record(self.client.post(ENDPOINT, body, max_retries=budget))
+            except AmbiguousRequestError as error:
                 if identity is None:
                     raise
                 ours = [r for r in self.find_matches(identity, any_state=True)
                         if "%s" % r.get("id") not in known]
                 if ours:
                     return ours[0]
-                if attempt + 1 >= attempts:
+                budget -= getattr(error, "attempts", 1)
+                if budget < 0 or ambiguous_retries >= MAX_AMBIGUOUS_RETRIES:
                     raise
-                self._sleep(self.client.backoff(attempt))
+                self._sleep(self.client.backoff(ambiguous_retries))
+                ambiguous_retries += 1
             except PermissionDeniedError as exc:
                 orgs = sorted(identity.organizations, key=str) if identity else []
                 if orgs:
                     exc.hint = ("Check that the token's scope includes every organization in %s "
                                 "(organizations option)" % ", ".join("%s" % o for o in orgs))
                 raise
-        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- waiting -------------------------------------------------------
     def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True,

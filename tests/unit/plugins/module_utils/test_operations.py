@@ -417,6 +417,31 @@ def test_create_gives_up_after_repeated_ambiguity():
     assert api.records == []
 
 
+def test_create_and_client_share_one_retry_budget():
+    ops, api, _clock = service(max_retries=5)
+    body, ident = body_and_identity()
+
+    def lookup(method, url, query, _json):
+        return api.read(url, query or {})
+    busy = response(503, {"detail": "busy"})
+    api.script = [requests.exceptions.ReadTimeout("t1"), lookup] + [busy] * 40
+    with pytest.raises(ServerError):
+        ops.create(body, ident)
+    assert [c["method"] for c in api.calls].count("POST") == 6
+
+
+def test_create_retries_ambiguity_a_few_times_only():
+    ops, api, _clock = service(max_retries=5)
+    body, ident = body_and_identity()
+
+    def lookup(method, url, query, _json):
+        return api.read(url, query or {})
+    api.script = [requests.exceptions.ReadTimeout("t"), lookup] * 10
+    with pytest.raises(AmbiguousRequestError):
+        ops.create(body, ident)
+    assert [c["method"] for c in api.calls] == ["POST", "GET"] * 3
+
+
 def test_create_without_identity_does_not_look():
     ops, api, _clock = service()
     api.script = [requests.exceptions.ReadTimeout("t1")]
