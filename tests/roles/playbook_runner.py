@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,21 @@ class Api:
 
     def simulated_now(self) -> str:
         return self.emulator.healthz()["simulated_time"]
+
+
+REQUEST = re.compile(r'"(GET|POST) /api/v1/inventory_device_serial_headless_operation/\??(\S*) HTTP')
+
+
+def requests_during(emulator: EmulatorProcess, action):
+    """What action returns, and the (method, query string) of each operations request the emulator
+    logged meanwhile: a GET without id= is one page of a listing."""
+    start = len(emulator.log())
+    outcome = action()
+    return outcome, REQUEST.findall(emulator.log()[start:])
+
+
+def listing_pages(requests) -> list:
+    return [query for method, query in requests if method == "GET" and "id=" not in query]
 
 
 def wait_until(predicate, timeout: float, what: str):

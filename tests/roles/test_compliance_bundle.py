@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from emulator_process import free_port
-from playbook_runner import recap
+from playbook_runner import listing_pages, recap, requests_during
 
 ORGANIZATIONS = [103, 101, 102]
 
@@ -218,12 +218,14 @@ def test_failures_over_the_threshold_fail_after_writing_the_bundle(playbooks, tm
 def test_the_bundle_records_the_url_the_modules_used(playbooks, api, tmp_path):
     """The playbook feeds one variable to module_defaults and to the bundle: overriding it moves both."""
     elsewhere = f"http://127.0.0.1:{free_port()}/api/v1"  # nothing listens there
-    result = playbooks.run("compliance_collection", {
+    result, requests = requests_during(playbooks.emulator, lambda: playbooks.run("compliance_collection", {
         "compliance_collection_organizations": [110], "compliance_collection_report_dir": str(tmp_path),
         "compliance_collection_api_url": api.emulator.api_url, "compliance_collection_timeout_minutes": 1440,
         "compliance_collection_max_failed_percent": 100, "compliance_collection_report_interval": 5},
-        env={"ZEQUENZE_API_URL": elsewhere})
+        env={"ZEQUENZE_API_URL": elsewhere}))
     assert result.returncode == 0, result.stdout[-3000:]
+    # One listing for the organization's create (the module looks for a match); then reads by id only.
+    assert len(listing_pages(requests)) == 1, requests
     (folder,) = tmp_path.glob("compliance-*")
     metadata = json.loads((folder / "compliance.json").read_text())["metadata"]
     assert metadata["api_url"] == api.emulator.api_url

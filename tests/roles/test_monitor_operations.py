@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 import time
 
 import pytest
 
 from emulator_process import EmulatorProcess
-from playbook_runner import Api, Playbooks
+from playbook_runner import Api, Playbooks, listing_pages, requests_during
 
 TIME_SCALE = 80  # 80 simulated seconds per real second: ~25 s of slack while the slow operation is overdue
 OPTIONS = {"update_firmware_info": True, "validate_connectivity": True, "timeout_minutes": 1440}
@@ -32,16 +31,6 @@ def emulator():
 @pytest.fixture(scope="module")
 def env(collections_path, emulator, tmp_path_factory):
     return Playbooks(collections_path, emulator, tmp_path_factory.mktemp("monitor")), Api(emulator)
-
-
-REQUEST = re.compile(r'"GET /api/v1/inventory_device_serial_headless_operation/\?(\S*) HTTP')
-
-
-def requests_during(emulator, action):
-    """What action returns, and the query strings of the operation GETs the emulator logged meanwhile."""
-    start = len(emulator.log())
-    outcome = action()
-    return outcome, REQUEST.findall(emulator.log()[start:])
 
 
 def monitor(playbooks, api, tmp_path, **limits):
@@ -63,12 +52,12 @@ def test_monitor_reports_what_needs_attention(env, tmp_path):
     tomorrow = (sim(api.simulated_now()) + datetime.timedelta(days=1)).isoformat()
     healthy_scheduled = sync(api, [105], schedule={"execute_at": tomorrow, "priority": "normal"})
 
-    (calm, calm_report), queries = requests_during(playbooks.emulator, lambda: monitor(playbooks, api, tmp_path))
+    (calm, calm_report), requests = requests_during(playbooks.emulator, lambda: monitor(playbooks, api, tmp_path))
     assert calm.returncode == 0, calm.stdout[-3000:]
     # One listing (a single page here), then one by-id refresh per scheduled or running operation.
-    assert [q for q in queries if "id=" not in q] == ["page_size=1000"], queries
-    assert sorted(q for q in queries if "id=" in q) == sorted(
-        f"id={i}&update_status=true" for i in (healthy_running, healthy_scheduled)), queries
+    assert listing_pages(requests) == ["page_size=1000"], requests
+    assert sorted(query for _method, query in requests if "id=" in query) == sorted(
+        f"id={i}&update_status=true" for i in (healthy_running, healthy_scheduled)), requests
     assert calm_report["count"] == 0
     assert "2 scheduled or running, 0 failed in the last 24 h; 0 need attention" in calm.stdout
 
@@ -97,6 +86,17 @@ def test_monitor_reports_what_needs_attention(env, tmp_path):
                                       monitor_operations_stalled_minutes=600, monitor_operations_failed_hours=0.1)
     assert lenient.returncode == 0, lenient.stdout[-3000:]
     assert lenient_report["count"] == 0
+
+
+def test_check_mode_writes_no_report(env, tmp_path):
+    playbooks, api = env
+    report = tmp_path / "attention.json"
+    result = playbooks.run("monitor_operations", {"monitor_operations_now": api.simulated_now(),
+                                                  "monitor_operations_report_file": str(report)}, "--check")
+    assert result.returncode in (0, 2), result.stdout[-3000:]
+    assert "need attention" in result.stdout
+    assert not report.exists() and list(tmp_path.iterdir()) == []
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_bad_limit_is_named(env, tmp_path):

@@ -9,7 +9,10 @@ import json
 import re
 import zoneinfo
 
-from playbook_runner import recap
+import pytest
+
+from emulator_process import EmulatorProcess
+from playbook_runner import Api, Playbooks, listing_pages, recap, requests_during
 
 
 def window_ahead(hours: int) -> str:
@@ -102,6 +105,42 @@ def test_threshold_fails_after_the_summary_naming_the_organizations(playbooks, a
     failure_at = result.stdout.index(f"1 operation(s) failed or exceeded 5.0% failed devices: operation {operation['id']} (organizations 903)")
     assert summary_at < failure_at
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def realtime(collections_path, tmp_path_factory):
+    """An emulator whose clock runs at real speed: a window hours ahead stays ahead between runs."""
+    with EmulatorProcess(time_scale=1) as emulator:
+        yield Playbooks(collections_path, emulator, tmp_path_factory.mktemp("realtime")), Api(emulator)
+
+
+def test_summary_file_check_mode_writes_nothing_and_a_rerun_changes_nothing(realtime, tmp_path):
+    playbooks, api = realtime
+    summary_file = tmp_path / "scheduled.json"
+    extra = {"nightly_inventory_sync_organizations": [107, 108], "nightly_inventory_sync_window_start": window_ahead(3),
+             "nightly_inventory_sync_summary_file": str(summary_file)}
+
+    check = playbooks.run("nightly_inventory_sync", extra, "--check", "--diff")
+    assert check.returncode == 0, check.stdout[-3000:]
+    assert not summary_file.exists() and list(tmp_path.iterdir()) == []
+    assert syncs(api, [107, 108]) == []
+
+    first, requests = requests_during(playbooks.emulator, lambda: playbooks.run("nightly_inventory_sync", extra))
+    assert first.returncode == 0, first.stdout[-3000:]
+    written = summary_file.read_text()
+    (operation,) = syncs(api, [107, 108])
+    assert [s["id"] for s in json.loads(written)["operations"]] == [operation["id"]]
+    # The module's one listing to find a match, the create, one read by id for the summary: no more.
+    assert len(listing_pages(requests)) == 1, requests
+    assert [m for m, _q in requests].count("POST") == 1, requests
+    assert [q for m, q in requests if "id=" in q] == [f"id={operation['id']}"], requests
+
+    second, requests = requests_during(playbooks.emulator, lambda: playbooks.run("nightly_inventory_sync", extra))
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert len(listing_pages(requests)) == 1 and "POST" not in [m for m, _q in requests], requests
+    assert recap(second.stdout)["changed"] == 0, second.stdout[-3000:]
+    assert summary_file.read_text() == written
+    assert len(syncs(api, [107, 108])) == 1
 
 
 def test_bad_input_gets_a_clear_message(playbooks):
