@@ -66,6 +66,9 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.zequenze.control.plugins.module_utils.operations import has_explicit_offset
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, parse_timestamp
+
 try:
     import zoneinfo
 except ImportError:  # pragma: no cover - Python < 3.9 never runs a controller here
@@ -100,17 +103,13 @@ def _parse_zone(name):
 def _parse_now(now):
     if now is None or now == "":
         return datetime.datetime.now(_UTC)
-    if isinstance(now, datetime.datetime):
-        parsed = now
-    else:
-        text = str(now).strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            parsed = None
-    if parsed is None or parsed.tzinfo is None:
+    # The one timestamp reader of the collection; here the offset must be explicit.
+    explicit = now.tzinfo is not None if isinstance(now, datetime.datetime) else has_explicit_offset(str(now))
+    try:
+        parsed = parse_timestamp(now, "now")
+    except RecordError:
+        parsed = None
+    if parsed is None or not explicit:
         raise AnsibleFilterError("next_window: now must be an ISO 8601 timestamp with an offset, got %r" % (now,))
     return parsed
 

@@ -43,25 +43,32 @@ def _whole(name, value, default=0):
         raise RecordError("operation field %s must be a whole number, got %r" % (name, value))
 
 
-def _int(record, key, default=0):
-    return _whole(key, record.get(key), default)
+# The numeric fields a report counts; record_view reads them, as it reads the rest.
+_COUNTED = ("total_devices", "target_device_count", "processed_devices", "failed_devices", "progress")
+
+
+def _refuse_odd_numbers(record):
+    """A report must not count as 0 a field that holds something other than a whole number."""
+    for key in _COUNTED:
+        _whole(key, record.get(key))
 
 
 def summarize(record):
     """A flat, report-ready view of one operation record (GET or POST shape)."""
     if not isinstance(record, dict):
         raise RecordError("an operation record must be a mapping, got %s" % type(record).__name__)
+    _refuse_odd_numbers(record)
     view = record_view(record)
-    total = _int(record, "total_devices", _int(record, "target_device_count"))
-    failed = _int(record, "failed_devices")
-    processed = _int(record, "processed_devices")
+    total = int(view["total_devices"] or 0)
+    failed = int(view["failed_devices"])
+    processed = int(view["processed_devices"] or 0)
     return {
         "id": str(view["id"] if view["id"] is not None else ""),
         "operation_type": view["operation_type"],
         "status": view["status"],
         "organizations": list(view["organizations"]),
         "device_types": list(view["device_types"] or []),
-        "progress": _int(record, "progress"),
+        "progress": int(view["progress"] or 0),
         "total_devices": total,
         "processed_devices": processed,
         "failed_devices": failed,

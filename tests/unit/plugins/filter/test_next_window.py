@@ -84,10 +84,15 @@ def test_bad_timezone_names_the_field(zone):
         next_window("02:00", zone)
 
 
-@pytest.mark.parametrize("now", ["yesterday", "2026-11-25T02:00:00"])
+@pytest.mark.parametrize("now", ["yesterday", "2026-11-25T02:00:00", datetime.datetime(2026, 11, 25, 2, 0), 42])
 def test_now_without_offset_is_refused(now):
     with pytest.raises(AnsibleFilterError, match=r"now must be an ISO 8601 timestamp with an offset"):
         next_window("02:00", "UTC", now=now)
+
+
+def test_now_is_read_like_the_api_timestamps():
+    assert next_window("02:00", "UTC", now="2026-11-25 01:59:59.5 z") == "2026-11-25T02:00:00+00:00"
+    assert next_window("02:00", "UTC", now="2026-11-25T03:00:00+0100") == "2026-11-26T02:00:00+00:00"
 
 
 def test_now_may_be_a_datetime():
