@@ -84,12 +84,9 @@ def _secret_forms(secret):
     """The ways an exception text may spell a secret: as is, escaped (repr), as bytes."""
     if not secret:
         return []
-    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1]])
-    try:
-        forms.add(repr(secret.encode("latin-1"))[2:-1])
-    except UnicodeEncodeError:
-        pass
-    forms.add(repr(secret.encode("utf-8"))[2:-1])
+    # The token is Latin-1 (see _checked_token), the encoding requests sends headers in.
+    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1], repr(secret.encode("latin-1"))[2:-1],
+                 repr(secret.encode("utf-8"))[2:-1]])
     # Longest first, so a form never leaves part of a longer one behind.
     return sorted((f for f in forms if f), key=len, reverse=True)
 
@@ -372,12 +369,11 @@ class Client:
     def post(self, path, body, max_retries=None):
         return self.request("POST", path, json_body=body, max_retries=max_retries)
 
-    def iterate(self, path, params=None, max_results=None):
+    def iterate(self, path, params=None):
         """Yield the results of every page, following next links safely."""
         endpoint_url = self.url_for(path)
         url = endpoint_url
         seen = set([url + ("?" + urlencode(params) if params else "")])
-        yielded = 0
         while url:
             page = self.get(url, params=params)
             params = None  # the next link carries the query
@@ -392,9 +388,6 @@ class Client:
                                    % (url, type(record).__name__)), url=url,
                         hint="Check that api_url points at the Zequenze Control API")
                 yield record
-                yielded += 1
-                if max_results is not None and yielded >= max_results:
-                    return
             link = page.get("next")
             if not link:
                 return

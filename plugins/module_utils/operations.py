@@ -493,13 +493,13 @@ class Operations:
         # Tolerate an API that answers the bare record.
         return page if isinstance(page, dict) and page.get("id") is not None else None
 
-    def list(self, update_status=False, page_size=None, max_results=None):
+    def list(self, update_status=False, page_size=None):
         params = {}
         if page_size:
             params["page_size"] = page_size
         if update_status:
             params["update_status"] = "true"
-        return self.client.iterate(ENDPOINT, params=params or None, max_results=max_results)
+        return self.client.iterate(ENDPOINT, params=params or None)
 
     def find_matches(self, identity, any_state=False):
         """Every visible operation that satisfies identity (see matches), newest first."""

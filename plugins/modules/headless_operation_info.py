@@ -256,8 +256,6 @@ def run(module, operations):
                 records.append(record)
                 if params["max_results"] is not None and len(records) >= params["max_results"]:
                     break
-    if params["max_results"] is not None:
-        records = records[:params["max_results"]]
     return False, None, None, {"operations": records, "count": len(records), "wait": report}
 
 

@@ -323,13 +323,6 @@ def test_pagination_keeps_same_origin_and_relative_links(fake_api):
     assert fake_api.calls[2]["url"] == "https://api.example.test/api/v1/other/?page=3"
 
 
-def test_pagination_stops_at_max_results(fake_api):
-    fake_api.records = [make_record(i) for i in range(10)]
-    client = new_client(fake_api)
-    assert len(list(client.iterate(ENDPOINT, params={"page_size": 4}, max_results=5))) == 5
-    assert len(fake_api.calls) == 2
-
-
 def test_pagination_refuses_a_repeated_next(fake_api):
     client = new_client(fake_api)
     loop = BASE + "/inventory_device_serial_headless_operation/?page=2"
