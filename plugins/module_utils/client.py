@@ -190,7 +190,11 @@ class Client:
     def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30,
                  max_retries=5, session=None, sleep=None, jitter=None, clock=None):
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        self._origin = urlsplit(self.api_url)[:2]
+        try:
+            self._origin = urlsplit(self.api_url)[:2]
+        except ValueError as exc:  # e.g. "Invalid IPv6 URL" for http://[::1
+            raise InputError("api_url %r is not a valid URL (%s); it must be an http:// or https:// URL "
+                             "such as %s" % (self.api_url, exc, DEFAULT_API_URL))
         self._token = _checked_token(api_token)
         self._secret_forms = _secret_forms(self._token)
         self.timeout = (min(float(timeout), MAX_CONNECT_TIMEOUT), float(timeout))
@@ -342,16 +346,18 @@ class Client:
         if cut_short:
             message += DEADLINE_NOTE
             hint = "Try again later, or allow more time (wait_timeout)"
+        hint_detail = None
         if status == 404:
             operation_id = (params or {}).get("id")
-            hint = ("Check the operation id %s: it does not exist or the token may not see it" % operation_id
-                    if operation_id is not None else
-                    "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url)
+            if operation_id is not None:
+                hint_detail = self.scrub("id %s" % operation_id)
+            else:
+                hint = "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url
         raise error_class(
             self.scrub(message), status=status,
             detail=self.scrub(detail) if detail is not None else None,
             errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
-            url=url, hint=self.scrub(hint) if hint else None)
+            url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail)
 
     def _decode(self, response, method, url):
         if response.status_code == 204 or not response.content:
