@@ -15,11 +15,15 @@ __metaclass__ = type
 
 
 class ZequenzeError(Exception):
-    """Base class: a message, plus what the API said when it said anything."""
+    """Base class: a message, plus what the API said when it said anything.
+
+    hint is the class's generic advice unless given; hint_detail (an id, the
+    organizations) is appended to it in parentheses.
+    """
 
     hint = ""
 
-    def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None):
+    def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None, hint_detail=None):
         super(ZequenzeError, self).__init__(message)
         self.message = message
         self.status = status
@@ -28,6 +32,7 @@ class ZequenzeError(Exception):
         self.url = url
         if hint is not None:
             self.hint = hint
+        self.hint_detail = hint_detail
 
     def full_message(self):
         parts = [self.message]
@@ -37,7 +42,7 @@ class ZequenzeError(Exception):
             parts.append("Field errors: %s" % "; ".join(
                 "%s: %s" % (e.get("field", "?"), e.get("message", "")) for e in self.errors))
         if self.hint:
-            parts.append(self.hint)
+            parts.append("%s (%s)" % (self.hint, self.hint_detail) if self.hint_detail else self.hint)
         return ". ".join(p.rstrip(".") for p in parts) + "."
 
     def to_result(self):
@@ -84,7 +89,7 @@ class AuthenticationError(ApiError):
 
 
 class PermissionDeniedError(ApiError):
-    hint = "Check that the token's scope includes every organization in organizations"
+    hint = "Check that the token's scope includes every organization of the organizations option"
 
 
 class NotFoundError(ApiError):

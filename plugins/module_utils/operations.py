@@ -539,8 +539,7 @@ class Operations:
             except PermissionDeniedError as exc:
                 orgs = sorted(identity.organizations, key=str) if identity else []
                 if orgs:
-                    exc.hint = ("Check that the token's scope includes every organization in %s "
-                                "(organizations option)" % ", ".join("%s" % o for o in orgs))
+                    exc.hint_detail = ", ".join("%s" % o for o in orgs)
                 raise
 
     # -- waiting -------------------------------------------------------

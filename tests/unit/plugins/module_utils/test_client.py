@@ -186,7 +186,8 @@ def test_not_found_by_id_names_the_id(fake_api):
     client = new_client(fake_api)
     with pytest.raises(NotFoundError) as info:
         client.get(ENDPOINT, params={"id": "4242"})
-    assert "Check the operation id 4242" in info.value.full_message()
+    assert info.value.full_message().endswith(
+        "Check the operation id: it does not exist or the token may not see it (id 4242).")
 
 
 def test_server_error_after_retries(fake_api):
