@@ -34,7 +34,9 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
 ENDPOINT = "inventory_device_serial_headless_operation/"
 TERMINAL_STATUSES = frozenset(("completed", "failed", "cancelled"))
 ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
-# Largest page the API serves; matching scans every visible operation.
+# Page size asked for when matching scans every visible operation: the emulator's largest
+# page. The API document states no limit; a server that serves smaller pages is followed
+# through its next links all the same.
 LOOKUP_PAGE_SIZE = 1000
 # After an ambiguous create failure (looked up, not found), try again at most this often.
 MAX_AMBIGUOUS_RETRIES = 2
@@ -51,6 +53,7 @@ KNOWN_OPTION_TYPES = {
     "timeout_minutes": "int",
 }
 UTC = datetime.timezone.utc
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
 
 _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
@@ -294,7 +297,10 @@ class OperationIdentity(namedtuple("OperationIdentity", [
 
     @classmethod
     def from_record(cls, record):
-        view = record_view(record)
+        return cls.from_view(record_view(record))
+
+    @classmethod
+    def from_view(cls, view):
         statuses = view["device_statuses"]
         return cls(
             view["operation_type"],
@@ -310,7 +316,8 @@ class OperationIdentity(namedtuple("OperationIdentity", [
         any_state: whether it is the same operation at all, whatever its status
         (a run-now request is satisfied only by one still active).
         """
-        other = OperationIdentity.from_record(record)
+        view = record_view(record)
+        other = OperationIdentity.from_view(view)
         if (other.operation_type != self.operation_type or other.organizations != self.organizations
                 or not _same_filter(self.device_types, other.device_types, ALL_DEVICE_TYPES)):
             return False
@@ -320,7 +327,6 @@ class OperationIdentity(namedtuple("OperationIdentity", [
         if self.scheduled_for is not None:
             return other.scheduled_for == self.scheduled_for
         # Run now: only a still active operation that was itself a run-now one.
-        view = record_view(record)
         if view["status"] not in ACTIVE_STATUSES and not any_state:
             return False
         if view["scheduled_for"] is None or view["created_at"] is None:
@@ -502,8 +508,13 @@ class Operations:
         return self.client.iterate(ENDPOINT, params=params or None)
 
     def find_matches(self, identity, any_state=False):
-        """Every visible operation that satisfies identity (see matches), newest first."""
-        return [r for r in self.list(page_size=LOOKUP_PAGE_SIZE) if identity.matches(r, any_state)]
+        """Every visible operation that satisfies identity (see matches), newest first.
+
+        Newest by created_at, then by id (numerically when both are numbers); records
+        without a creation time come last. The API's own order is not relied on.
+        """
+        found = [r for r in self.list(page_size=LOOKUP_PAGE_SIZE) if identity.matches(r, any_state)]
+        return sorted(found, key=_newest_first_key)
 
     # -- creating ------------------------------------------------------
     def create(self, body, identity, known_ids=()):
@@ -599,6 +610,17 @@ class Operations:
             estimator.observe(self._clock(), record,
                               _server_now(record_view(record)) if refresh_status else None)
         return WaitResult(record, self._clock() - started, polls, False)
+
+
+def _newest_first_key(record):
+    view = record_view(record)
+    created = view["created_at"]
+    ident = "%s" % (view["id"],)
+    return (
+        created is None,
+        -(created - _EPOCH).total_seconds() if created is not None else 0.0,
+        (0, -int(ident), "") if re.match(r"^[0-9]+$", ident) else (1, 0, ident),
+    )
 
 
 def _created_record(answer):

@@ -319,8 +319,21 @@ def test_find_matches_scans_every_page_with_the_largest_page_size():
     api.records = [make_record(i, orgs=[101, 102, 103], types=[], scheduled_for="2030-01-16T02:00:00Z")
                    for i in range(3)]
     found = ops.find_matches(identity(schedule=SCHEDULED))
-    assert [r["id"] for r in found] == ["0", "1", "2"]
+    assert [r["id"] for r in found] == ["2", "1", "0"]  # same creation time: highest id first
     assert api.calls[0]["params"] == {"page_size": 1000}
+
+
+def test_find_matches_sorts_newest_first_whatever_the_api_order():
+    ops, api, _clock = service()
+    same = dict(orgs=[101, 102, 103], types=[], scheduled_for="2030-01-16T02:00:00Z")
+    api.records = [make_record(9, created_at="2030-01-14T10:00:00Z", **same),
+                   make_record(3, created_at="2030-01-15T10:00:00Z", **same),
+                   make_record("b", created_at="2030-01-15T09:00:00Z", **same),
+                   make_record("a", created_at="2030-01-15T09:00:00Z", **same),
+                   make_record(1, created_at=None, **same),
+                   make_record(12, created_at="2030-01-15T09:00:00Z", **same)]
+    found = ops.find_matches(identity(schedule=SCHEDULED))
+    assert [r["id"] for r in found] == ["3", "12", "a", "b", "9", "1"]
 
 
 # -- creating -----------------------------------------------------------------
