@@ -742,3 +742,18 @@ def test_results_that_are_not_records_are_errors(result):
     api.script = [response(200, {"count": 1, "next": None, "previous": None, "results": [result]})]
     with pytest.raises(PaginationError):
         ops.find_matches(OperationIdentity.from_body(build_request_body(params())))
+
+
+def test_server_now_of_odd_running_records():
+    from ansible_collections.zequenze.control.plugins.module_utils.operations import _server_now
+    updated = parse_timestamp("2030-01-15T10:30:00Z")
+    base = dict(status="in_progress", created_at="2030-01-15T10:05:00Z", scheduled_for="2030-01-15T10:00:00Z",
+                updated_at="2030-01-15T10:30:00Z", estimated_completion="2030-01-15T11:05:00Z")
+    # Started at creation (after its scheduled time): half a device's time from created_at on.
+    assert _server_now(record_view(make_record(1, total_devices=60, **base))) == updated + datetime.timedelta(
+        seconds=30)
+    assert _server_now(record_view(make_record(1, total_devices=None, target_device_count=None, **base))) == updated
+    tiny = make_record(1, total_devices=1e-300, **base)
+    assert _server_now(record_view(tiny)) == updated  # an absurd device count cannot overflow the clock
+    no_eta = dict(base, estimated_completion=None)
+    assert _server_now(record_view(make_record(1, total_devices=60, **no_eta))) == updated
