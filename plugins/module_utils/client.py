@@ -324,6 +324,7 @@ class Client:
         error = kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
             method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
         error.attempts = attempts
+        error.deadline_reached = cut_short
         raise error
 
     def _raise_redirect(self, method, url, response):
@@ -353,11 +354,13 @@ class Client:
                 hint_detail = self.scrub("id %s" % operation_id)
             else:
                 hint = "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url
-        raise error_class(
+        error = error_class(
             self.scrub(message), status=status,
             detail=self.scrub(detail) if detail is not None else None,
             errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
             url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail)
+        error.deadline_reached = cut_short
+        raise error
 
     def _decode(self, response, method, url):
         if response.status_code == 204 or not response.content:

@@ -22,6 +22,8 @@ class ZequenzeError(Exception):
     """
 
     hint = ""
+    # True when retries of a failure that might have passed were cut short by a deadline.
+    deadline_reached = False
 
     def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None, hint_detail=None):
         super(ZequenzeError, self).__init__(message)

@@ -365,7 +365,8 @@ def record_summary(record):
 
 
 # -- waiting -----------------------------------------------------------------
-WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out"])
+# last_error: why the last poll of a timed-out wait failed, when the deadline cut its retries short.
+WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out", "last_error"], defaults=(None,))
 
 ETA_MARGIN = 0.2          # seconds after the predicted moment: land just after it
 OVERDUE_FIRST_POLL = 0.5  # then doubling up to max_poll_interval
@@ -595,6 +596,9 @@ class Operations:
             try:
                 latest = self.get(operation_id, update_status=refresh_status, deadline=deadline)
             except ZequenzeError as error:
+                if error.deadline_reached:
+                    # A failure that might have passed, out of time to retry: the wait timed out.
+                    return WaitResult(record, self._clock() - started, polls + 1, True, error.message)
                 # Say which operation the wait was about, so the user can come back to it.
                 error.message = "While waiting for %s: %s" % (describe(record), error.message)
                 error.wait_result = WaitResult(record, self._clock() - started, polls, False)
@@ -682,8 +686,9 @@ def _check_wait_outcome(result, goal, max_failed_devices):
     status = record_view(record)["status"]
     if result.timed_out:
         raise WaitTimeoutError(
-            "Timed out after %.0f s waiting for %s to reach %s" % (
-                result.elapsed, describe(record), " or ".join(sorted(goal.statuses))),
+            "Timed out after %.0f s waiting for %s to reach %s%s" % (
+                result.elapsed, describe(record), " or ".join(sorted(goal.statuses)),
+                "; the last poll failed: %s" % result.last_error if result.last_error else ""),
             hint="Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info")
     failed = is_terminal(status) and status != "completed"
     if goal.unreachable(record) or (failed and not goal.failure_is_success):

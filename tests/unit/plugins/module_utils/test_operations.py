@@ -20,8 +20,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     PaginationError,
     PermissionDeniedError,
     ServerError,
-    TransportError,
     WaitTimeoutError,
+    ZequenzeError,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.operations import (
     EtaEstimator,
@@ -534,13 +534,25 @@ def test_wait_does_not_let_retry_after_outlast_its_deadline():
     ops, api, clock = service(max_retries=5)
     api.script = [response(503, {"detail": "busy"}, {"Retry-After": "120"})] * 20
     start = clock.now
-    with pytest.raises(ServerError) as info:
-        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
-                 max_poll_interval=5)
+    record = make_record(42, status="in_progress")
+    result = ops.wait(record, Goal.completed(), timeout=10, poll_interval=2, max_poll_interval=5)
     assert clock.now - start <= 10
     assert all(sleep <= 10 for sleep in clock.sleeps)
-    assert "deadline" in info.value.message and "42" in info.value.message
-    assert "wait_timeout" in info.value.full_message()
+    # Out of time to retry a failure that might have passed: the wait timed out, saying why.
+    assert result.timed_out and result.record is record and result.polls == 1
+    assert "HTTP 503" in result.last_error and "deadline" in result.last_error
+    with pytest.raises(WaitTimeoutError) as info:
+        check_wait_outcome(result, Goal.completed())
+    assert "operation 42" in info.value.message and "the last poll failed: GET" in info.value.message
+
+
+def test_wait_still_fails_on_an_error_retrying_cannot_fix():
+    ops, api, clock = service(max_retries=5)
+    api.script = [response(401, {"detail": "unknown token"})]
+    with pytest.raises(ZequenzeError) as info:
+        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
+                 max_poll_interval=5)
+    assert info.value.status == 401 and not info.value.deadline_reached
 
 
 def test_wait_caps_each_attempt_at_the_time_left():
@@ -551,12 +563,11 @@ def test_wait_caps_each_attempt_at_the_time_left():
         raise requests.exceptions.ReadTimeout("read timed out")
     api.script = [slow] * 20
     start = clock.now
-    with pytest.raises(TransportError) as info:
-        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
-                 max_poll_interval=5)
+    result = ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
+                      max_poll_interval=5)
     assert clock.now - start <= 10 + 1.0
     assert api.calls[0]["timeout"] == (8.0, 8.0)
-    assert "deadline" in info.value.message
+    assert result.timed_out and "read timed out" in result.last_error
 
 
 def test_wait_never_polls_back_to_back():
