@@ -766,5 +766,6 @@ def test_server_now_of_odd_running_records():
     assert _server_now(record_view(make_record(1, total_devices=None, target_device_count=None, **base))) == updated
     tiny = make_record(1, total_devices=1e-300, **base)
     assert _server_now(record_view(tiny)) == updated  # an absurd device count cannot overflow the clock
-    no_eta = dict(base, estimated_completion=None)
-    assert _server_now(record_view(make_record(1, total_devices=60, **no_eta))) == updated
+    no_eta = make_record(1, total_devices=60, **base)
+    no_eta["estimated_completion"] = None
+    assert _server_now(record_view(no_eta)) == updated
