@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.zequenze.control.plugins.module_utils.operations import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.modules import headless_operation, headless_operation_info
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import module_args
 
@@ -220,11 +221,13 @@ def data(dirty: bool):
 def connection(emulator, dirty: bool, bounded_waits: bool):
     """Connection and wait options: the emulator and the token, or (dirty) anything."""
     seconds = st.floats(0, 0.3) if bounded_waits or not dirty else pick(dirty, st.floats(-1, 0.3))
+    poll = st.floats(MIN_POLL_INTERVAL, 0.3)
     if dirty:
         seconds = st.one_of(seconds, st.just(-1))
+        poll = st.one_of(poll, seconds)
     if not dirty:
-        return optional(validate_certs=st.booleans(), wait_timeout=seconds, poll_interval=seconds,
-                        max_poll_interval=seconds)
+        return optional(validate_certs=st.booleans(), wait_timeout=seconds, poll_interval=poll,
+                        max_poll_interval=poll)
     return optional(
         api_url=st.sampled_from([emulator.api_url, emulator.api_url + "/", emulator.base_url, "not a url", "",
                                  "http://127.0.0.1:1/api/v1", "ftp://127.0.0.1/api", "http://[::1"]),
@@ -232,14 +235,14 @@ def connection(emulator, dirty: bool, bounded_waits: bool):
         validate_certs=pick(dirty, st.booleans()),
         timeout=st.one_of(st.floats(-1, 30), st.sampled_from(["nan", "inf", "-inf", "1e-9", "x", 0])),
         max_retries=st.one_of(st.integers(-2, 2), st.sampled_from(["x", "1.5"])),
-        wait_timeout=seconds, poll_interval=seconds, max_poll_interval=seconds,
+        wait_timeout=seconds, poll_interval=poll, max_poll_interval=poll,
     )
 
 
 def with_defaults(emulator, args: dict) -> dict:
     """Connection defaults the generated set may override (a missing token is tested too)."""
     full = {"api_url": emulator.api_url, "api_token": TOKEN, "max_retries": 1, "timeout": 10,
-            "wait_timeout": 0.3, "poll_interval": 0.05, "max_poll_interval": 0.1}  # the defaults wait an hour
+            "wait_timeout": 0.3, "poll_interval": MIN_POLL_INTERVAL, "max_poll_interval": 0.2}  # the defaults wait an hour
     full.update(args)
     return full
 
@@ -257,7 +260,7 @@ def operation_args(emulator, bounded_waits: bool):
                      refresh_status=pick(dirty, st.booleans()),
                      max_failed_devices=pick(dirty, st.integers(0, 100), st.integers(-3, -1))),
         ).map(lambda parts: with_defaults(emulator, {**parts[0], **parts[1], **parts[2]}))
-    return st.one_of(one(False), one(True))
+    return st.one_of(one(False), one(False), one(False), one(True))  # mostly sensible: the real paths run too
 
 
 def info_args(emulator):
@@ -277,7 +280,7 @@ def info_args(emulator):
                                               min_size=1, max_size=2), st.lists(st.just("x"), max_size=2)),
             ),
         ).map(lambda parts: with_defaults(emulator, {**parts[0], **parts[1]}))
-    return st.one_of(one(False), one(True))
+    return st.one_of(one(False), one(False), one(False), one(True))  # mostly sensible: the real paths run too
 
 
 # -- the properties -------------------------------------------------------------------
