@@ -20,6 +20,9 @@ from conftest import CAUSE, FULL, TRACEBACK, EmulatorProcess, all_operations, id
 
 RUNS = scale(6, 60)
 WINDOWS = scale(3, 24)
+# The emulator's fault seed: with it the short soak meets dropped creates too (the faults are
+# drawn per request from a seeded generator, and each run sends the same sequence of requests).
+FAULT_SEED = scale(5, 6)
 TIME_BUDGET = scale(300, 1500)  # seconds for all runs together; a bound, not a speed goal
 ORGANIZATIONS_PER_OPERATION = 2
 
@@ -31,7 +34,7 @@ def test_nightly_playbook_soak_under_faults(tmp_path, figure):
     rng.shuffle(plan)
     outcomes = []
     started = time.monotonic()
-    with EmulatorProcess(faults="flaky", seed=6, workdir=tmp_path) as emulator:
+    with EmulatorProcess(faults="flaky", seed=FAULT_SEED, workdir=tmp_path) as emulator:
         for number, index in enumerate(plan):
             assert time.monotonic() - started < TIME_BUDGET, (
                 f"soak exceeded its {TIME_BUDGET} s bound after {number} of {RUNS} runs")
@@ -112,5 +115,5 @@ def test_nightly_playbook_soak_under_faults(tmp_path, figure):
     assert len(records) >= expected, (len(records), expected)
     assert len(records) <= 2 * WINDOWS
     assert statuses["500"] + statuses["503"] + statuses["429"] > 0, "the flaky profile injected no error answers"
-    if FULL:  # 10% of about 50 creates: the ambiguous path must have been taken
-        assert drops > 0, "no create was dropped after its commit"
+    if FULL:  # about 48 creates at 10%; the short form's few creates may all be spared if the request mix changes
+        assert drops > 0, "no create was dropped after its commit: the ambiguous path was not taken"
