@@ -161,3 +161,13 @@ def test_bad_input_gets_a_clear_message(playbooks):
     assert "nightly_inventory_sync_priority" in bad_priority.stdout and "urgent" in bad_priority.stdout
     for run in (missing, bad_window, bad_zone, bad_priority):
         assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(("organizations", "expected"), [("107, 108", [107, 108]), (109, [109])])
+def test_organizations_as_survey_text_or_a_single_id(playbooks, api, organizations, expected):
+    """An AWX text answer ("107, 108") or a lone id is read as the argument spec reads it."""
+    result = playbooks.run("nightly_inventory_sync", {
+        "nightly_inventory_sync_organizations": organizations, "nightly_inventory_sync_window_start": "02:00"})
+    assert result.returncode == 0, result.stdout[-3000:]
+    (operation,) = [op for op in syncs(api) if set(op["operation_details"]["organization_ids"]) & set(expected)]
+    assert sorted(operation["operation_details"]["organization_ids"]) == expected
