@@ -28,11 +28,14 @@ PROVOKES = {"403": {"nightly_inventory_sync", "compliance_collection"},
 
 def cases():
     """Every playbook x every scenario (full); each scenario once, playbooks in turn (short)."""
-    names = list(SCENARIOS)
     if FULL:
-        return [(p, s) for p in PLAYBOOKS for s in names]
-    return [(PLAYBOOKS[i % len(PLAYBOOKS)] if s not in PROVOKES else ("nightly_inventory_sync", "compliance_collection")[i % 2], s)
-            for i, s in enumerate(names)]
+        return [(playbook, scenario) for playbook in PLAYBOOKS for scenario in SCENARIOS]
+    cases, turn = [], 0
+    for scenario in SCENARIOS:
+        able = [p for p in PLAYBOOKS if scenario not in PROVOKES or p in PROVOKES[scenario]]
+        cases.append((able[turn % len(able)], scenario))
+        turn += 1
+    return cases
 
 
 def extra_vars(playbook: str, scenario: str, reports) -> dict:
