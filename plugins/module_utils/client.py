@@ -316,7 +316,7 @@ class Client:
                 error.attempts = attempt + 1
                 raise error
             self._raise_status(method, url, response, attempt + 1, params,
-                               cut_short=retryable and attempt < retries)
+                               cut_short=retryable and attempt < retries, transient=retryable)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
@@ -325,6 +325,7 @@ class Client:
             method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
         error.attempts = attempts
         error.deadline_reached = cut_short
+        error.transient = is_transient(exc)
         raise error
 
     def _raise_redirect(self, method, url, response):
@@ -336,7 +337,7 @@ class Client:
             hint="Set api_url to the address the API answers at (scheme, host and path), "
                  "so that no redirect is needed")
 
-    def _raise_status(self, method, url, response, attempts, params=None, cut_short=False):
+    def _raise_status(self, method, url, response, attempts, params=None, cut_short=False, transient=False):
         status = response.status_code
         detail, errors = _error_body(response)
         error_class = error_class_for_status(status)
@@ -360,6 +361,7 @@ class Client:
             errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
             url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail)
         error.deadline_reached = cut_short
+        error.transient = transient
         raise error
 
     def _decode(self, response, method, url):

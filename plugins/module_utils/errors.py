@@ -24,6 +24,8 @@ class ZequenzeError(Exception):
     hint = ""
     # True when retries of a failure that might have passed were cut short by a deadline.
     deadline_reached = False
+    # True when the failure may pass on its own (refused, dropped, timed out, 429, 5xx on a GET).
+    transient = False
 
     def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None, hint_detail=None):
         super(ZequenzeError, self).__init__(message)

@@ -365,8 +365,10 @@ def record_summary(record):
 
 
 # -- waiting -----------------------------------------------------------------
-# last_error: why the last poll of a timed-out wait failed, when the deadline cut its retries short.
-WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out", "last_error"], defaults=(None,))
+# last_error: why the last poll of a timed-out wait failed (a transient failure, or retries cut short
+# by the deadline). failed_polls: polls that failed with a transient error; polls counts them too.
+WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out", "last_error", "failed_polls"],
+                        defaults=(None, 0))
 
 ETA_MARGIN = 0.2          # seconds after the predicted moment: land just after it
 OVERDUE_FIRST_POLL = 0.5  # then doubling up to max_poll_interval
@@ -562,6 +564,12 @@ class Operations:
         record is the latest known record: the POST answer (created) or a GET
         answer, refreshed with update_status or not. Fresh records tell the
         server's time, which lets the pace of its clock be measured.
+
+        A poll that fails with a transient error (the client's retries used up
+        by a refused connection, a timeout, 429 or 5xx: an API restart) does not
+        end the wait: it is counted, the last good record is kept, and the next
+        poll comes after the polling backoff, until the deadline. Other errors
+        end the wait at once.
         """
         started = self._clock()
         deadline = started + max(0.0, float(timeout))
@@ -569,7 +577,8 @@ class Operations:
         view = record_view(record)
         if created or refreshed:
             estimator.observe(started, record, _server_now(view, created))
-        polls = 0
+        polls = failed_polls = 0
+        last_error = None
         backoff = max(MIN_POLL_INTERVAL, float(poll_interval))
         max_poll_interval = max(MIN_POLL_INTERVAL, float(max_poll_interval))
         overdue_delay = OVERDUE_FIRST_POLL
@@ -577,9 +586,10 @@ class Operations:
         while not (goal.reached(record) or goal.unreachable(record)):
             now = self._clock()
             if now >= deadline:
-                return WaitResult(record, now - started, polls, True)
-            eta = estimator.remaining(now, goal.target_moment(record))
-            if (eta is None or eta <= 0) and goal.moment == "completion":
+                return WaitResult(record, now - started, polls, True, last_error, failed_polls)
+            # After a failed poll, back off as polling does: no estimate is worth trusting then.
+            eta = None if last_error else estimator.remaining(now, goal.target_moment(record))
+            if (eta is None or eta <= 0) and goal.moment == "completion" and not last_error:
                 # No estimate, or the API's estimate has passed: trust the measured progress.
                 eta = _first(estimator.remaining_by_progress(now), eta)
             if eta is None:
@@ -598,22 +608,30 @@ class Operations:
             except ZequenzeError as error:
                 if error.deadline_reached:
                     # A failure that might have passed, out of time to retry: the wait timed out.
-                    return WaitResult(record, self._clock() - started, polls + 1, True, error.message)
+                    return WaitResult(record, self._clock() - started, polls + 1, True, error.message,
+                                      failed_polls + 1)
+                if error.transient:
+                    # The API may be restarting: keep the last good record, back off, poll again.
+                    polls += 1
+                    failed_polls += 1
+                    last_error = error.message
+                    continue
                 # Say which operation the wait was about, so the user can come back to it.
                 error.message = "While waiting for %s: %s" % (describe(record), error.message)
-                error.wait_result = WaitResult(record, self._clock() - started, polls, False)
+                error.wait_result = WaitResult(record, self._clock() - started, polls, False, None, failed_polls)
                 raise
             polls += 1
+            last_error = None
             if latest is None:
                 error = NotFoundError(
                     "Operation %s disappeared while waiting for it" % operation_id, status=404,
                     hint="Check that the token still sees the operation's organizations")
-                error.wait_result = WaitResult(record, self._clock() - started, polls, False)
+                error.wait_result = WaitResult(record, self._clock() - started, polls, False, None, failed_polls)
                 raise error
             record = latest
             estimator.observe(self._clock(), record,
                               _server_now(record_view(record)) if refresh_status else None)
-        return WaitResult(record, self._clock() - started, polls, False)
+        return WaitResult(record, self._clock() - started, polls, False, None, failed_polls)
 
 
 def _newest_first_key(record):
@@ -665,8 +683,9 @@ def _server_now(view, created=False):
 def wait_report(result=None):
     """The wait return value; no result means nothing was waited for."""
     if result is None:
-        return {"elapsed": 0.0, "polls": 0, "timed_out": False}
-    return {"elapsed": round(result.elapsed, 3), "polls": result.polls, "timed_out": result.timed_out}
+        return {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
+    return {"elapsed": round(result.elapsed, 3), "polls": result.polls, "failed_polls": result.failed_polls,
+            "timed_out": result.timed_out}
 
 
 def check_wait_outcome(result, goal, max_failed_devices=None):

@@ -149,7 +149,14 @@ wait:
       description: Seconds spent waiting.
       type: float
     polls:
-      description: How many times the operation was read while waiting.
+      description: How many times the operation was read while waiting, failed reads included.
+      type: int
+    failed_polls:
+      description:
+        - How many of the polls failed with an error that may pass on its own (connection refused or
+          dropped, a timeout, HTTP 429 or 5xx) after the client's O(max_retries) retries. Such a poll does not
+          end the wait, which polls again after a pause until O(wait_timeout) runs out, so the wait rides
+          through an API restart.
       type: int
     timed_out:
       description: Whether O(wait_timeout) ran out.
@@ -157,6 +164,7 @@ wait:
   sample:
     elapsed: 12.5
     polls: 3
+    failed_polls: 0
     timed_out: false
 status:
   description: The HTTP status of the API's error answer.

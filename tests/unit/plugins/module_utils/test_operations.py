@@ -14,12 +14,14 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import Cli
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
     ApiError,
+    AuthenticationError,
     InputError,
     NotFoundError,
     OperationFailedError,
     PaginationError,
     PermissionDeniedError,
     ServerError,
+    TransportError,
     WaitTimeoutError,
     ZequenzeError,
 )
@@ -555,6 +557,72 @@ def test_wait_still_fails_on_an_error_retrying_cannot_fix():
     assert info.value.status == 401 and not info.value.deadline_reached
 
 
+def _one(record):
+    return response(200, {"count": 1, "next": None, "previous": None, "results": [record]})
+
+
+def _refused():
+    return requests.exceptions.ConnectionError("[Errno 111] Connection refused")
+
+
+def test_wait_rides_through_an_api_restart():
+    """Polls whose retries a restart uses up do not end the wait: it backs off and polls again."""
+    ops, api, clock = service(max_retries=2)  # 3 attempts per poll
+    api.records = [make_record(42, status="completed")]
+    api.script = [_one(make_record(42, status="in_progress"))] + [_refused() for _n in range(9)]
+    record = make_record(42, status="in_progress")
+    result = ops.wait(record, Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=5)
+    assert result.record["status"] == "completed" and not result.timed_out
+    assert result.polls == 5 and result.failed_polls == 3 and result.last_error is None
+    assert len(api.calls) == 1 + 9 + 1
+    # Between polls, the polling backoff up to max_poll_interval; the client's own retries in between.
+    assert [s for s in clock.sleeps if s >= 2] == [2, 3.0, 4.5, 5, 5]
+    check_wait_outcome(result, Goal.completed())
+    assert wait_report(result)["failed_polls"] == 3
+
+
+@pytest.mark.parametrize("failure, words", [
+    (_refused, "Connection refused"),
+    (lambda: response(503, {"detail": "restarting"}), "HTTP 503"),
+    (lambda: requests.exceptions.ReadTimeout("read timed out"), "read timed out"),
+])
+def test_wait_that_keeps_failing_times_out_at_the_deadline_naming_the_last_failure(failure, words):
+    ops, api, clock = service(max_retries=2)
+    api.script = [failure() for _n in range(300)]
+    start = clock.now
+    record = make_record(42, status="in_progress")
+    result = ops.wait(record, Goal.completed(), timeout=60, poll_interval=2, max_poll_interval=10)
+    assert result.timed_out and result.record is record
+    assert clock.now - start <= 60 + 1.0
+    assert result.failed_polls == result.polls >= 3
+    assert words in result.last_error
+    with pytest.raises(WaitTimeoutError) as info:
+        check_wait_outcome(result, Goal.completed())
+    assert "operation 42" in info.value.message and "the last poll failed: GET" in info.value.message
+    assert words in info.value.message
+
+
+@pytest.mark.parametrize("failure, error_class", [
+    (lambda: response(401, {"detail": "unknown token"}), AuthenticationError),
+    (lambda: response(403, {"detail": "not yours"}), PermissionDeniedError),
+    (lambda: response(422, {"detail": "bad id"}), ApiError),
+    (lambda: requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"), TransportError),
+    (lambda: requests.exceptions.InvalidURL("bad url"), TransportError),
+])
+def test_wait_fails_at_once_on_an_error_retrying_cannot_fix_even_after_a_failed_poll(failure, error_class):
+    ops, api, clock = service(max_retries=2)
+    api.script = [_one(make_record(42, status="in_progress"))] + [_refused() for _n in range(3)] + [failure()]
+    api.records = [make_record(42, status="completed")]
+    with pytest.raises(error_class) as info:
+        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=600, poll_interval=2,
+                 max_poll_interval=5)
+    assert len(api.calls) == 1 + 3 + 1  # nothing after the error: no retry, no further poll
+    assert not info.value.transient and not info.value.deadline_reached
+    assert info.value.message.startswith("While waiting for operation 42")
+    assert info.value.wait_result.polls == 2 and info.value.wait_result.failed_polls == 1
+    assert not info.value.wait_result.timed_out
+
+
 def test_wait_caps_each_attempt_at_the_time_left():
     ops, api, clock = service(max_retries=5)
 
@@ -694,8 +762,9 @@ def test_wait_outcomes():
 
 
 def test_wait_report():
-    assert wait_report() == {"elapsed": 0.0, "polls": 0, "timed_out": False}
-    assert wait_report(WaitResult({}, 1.23456, 3, True)) == {"elapsed": 1.235, "polls": 3, "timed_out": True}
+    assert wait_report() == {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
+    assert wait_report(WaitResult({}, 1.23456, 3, True, "GET failed", 2)) == {
+        "elapsed": 1.235, "polls": 3, "failed_polls": 2, "timed_out": True}
 
 
 def test_operations_default_to_the_real_clock():

@@ -48,7 +48,7 @@ def test_check_mode_looks_but_never_posts(fake_api, capsys):
     assert result["request"] == NIGHTLY_BODY
     assert result["diff"] == {"before": {}, "after": NIGHTLY_BODY}
     assert "operation" not in result
-    assert result["wait"] == {"elapsed": 0.0, "polls": 0, "timed_out": False}
+    assert result["wait"] == {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
     assert methods(fake_api) == ["GET"]
 
 
@@ -190,24 +190,25 @@ def test_wait_timeout_fails_with_the_record_and_wait_report(fake_api, capsys):
     assert fake_api.calls[-1]["params"] == {"id": "7"}
 
 
-def test_api_lost_while_waiting_fails_naming_the_operation(fake_api, capsys):
+def test_api_lost_for_the_rest_of_the_wait_times_out_naming_the_operation_and_the_failure(fake_api, capsys):
     clock = FakeClock()
     op = SimulatedOperation(clock, op_id="7", per_device=3600)
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
     args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-            "wait": True, "max_retries": 1}
+            "wait": True, "wait_timeout": 120, "max_retries": 1}
     refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
 
     def lookup(method, url, params, json_body):
         return fake_api.read(url, params or {})
-    fake_api.script = [lookup, lookup, refused, refused]
+    fake_api.script = [lookup, lookup] + [refused] * 200
     result = run_module(headless_operation, args, fake_api, capsys, clock=clock)
     assert result["failed"] is True
-    assert result["msg"].startswith("While waiting for operation 7 (status in_progress")
-    assert "failed after 2 attempt(s)" in result["msg"]
+    assert result["msg"].startswith("Timed out after 120 s waiting for operation 7 (status in_progress")
+    assert "the last poll failed: GET" in result["msg"] and "Connection refused" in result["msg"]
     assert result["operation"]["id"] == "7"
-    assert result["wait"]["polls"] == 1 and result["wait"]["timed_out"] is False
+    assert result["wait"]["timed_out"] is True
+    assert result["wait"]["polls"] == result["wait"]["failed_polls"] + 1 >= 4  # the first poll answered
 
 
 def test_wait_for_started_and_failed_devices_threshold(fake_api, capsys):

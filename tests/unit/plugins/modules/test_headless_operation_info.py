@@ -37,7 +37,7 @@ def test_by_id(populated, capsys):
     assert result["changed"] is False
     assert ids(result) == ["5"] and result["count"] == 1
     assert populated.calls[0]["params"] == {"id": "5", "update_status": "true"}
-    assert result["wait"] == {"elapsed": 0.0, "polls": 0, "timed_out": False}
+    assert result["wait"] == {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
 
 
 def test_unknown_id_is_an_empty_list(populated, capsys):
