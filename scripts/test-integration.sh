@@ -79,9 +79,24 @@ status=0
 log "ansible-test integration against an emulator (--time-scale $TIME_SCALE)"
 "$ROOT/scripts/with-emulator.sh" --tokens "$tokens" --time-scale "$TIME_SCALE" -- \
   "$0" --inside-emulator "$@" 2>&1 | tee "$output" || status=$?
-if [ "$status" = 0 ] && ! grep -q "Running .* integration test role" "$output"; then
-  echo "ansible-test ran no integration target: that is not a pass" >&2
-  status=1
+# Every target directory must have run, not just one of them. ansible-test runs
+# each target directly (none is a setup_/prepare_ dependency or hidden), so the
+# targets that ran must be exactly the directories. Arguments that pick targets
+# (e.g. a target name) narrow this to "at least one ran".
+if [ "$status" = 0 ]; then
+  ran=$(sed -n 's/.*Running \([^ ]*\) integration test role.*/\1/p' "$output" | sort -u)
+  expected=$(find "$ROOT/tests/integration/targets" -mindepth 1 -maxdepth 1 -type d \
+    ! -name 'setup_*' ! -name 'prepare_*' -printf '%f\n' | sort)
+  if [ -z "$ran" ]; then
+    echo "ansible-test ran no integration target: that is not a pass" >&2
+    status=1
+  elif [ "$#" = 0 ] && [ "$ran" != "$expected" ]; then
+    echo "ansible-test ran $(wc -l <<<"$ran") of $(wc -l <<<"$expected") integration targets:" >&2
+    diff <(echo "$expected") <(echo "$ran") | sed -n 's/^< /  did not run: /p; s/^> /  unexpected: /p' >&2
+    status=1
+  else
+    log "ansible-test ran $(wc -l <<<"$ran") integration targets"
+  fi
 fi
 if [ "$status" = 0 ]; then
   log "the modules' EXAMPLES, as written, against a fresh emulator"
