@@ -27,8 +27,12 @@ def check_error(answer, statuses) -> None:
     if answer.status_code >= 400:
         body = answer.json()
         assert isinstance(body["detail"], str) and body["detail"]
+        if answer.status_code in (400, 422):
+            # A 400 or 422 names at least one field; an empty list would pass a bare loop.
+            assert isinstance(body["errors"], list) and body["errors"], answer.text
         for error in body["errors"]:
-            assert error["field"] and error["message"]
+            assert isinstance(error["field"], str) and error["field"], answer.text
+            assert isinstance(error["message"], str) and error["message"], answer.text
 
 
 @SETTINGS
