@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 from conftest import Api
-from emulator_process import EmulatorProcess
+from emulator_process import EmulatorProcess, emulator_command, free_port
 
 
 def snapshot(api: Api) -> dict:
@@ -47,3 +48,34 @@ def test_restart_with_another_time_scale_keeps_the_clock_continuous(tmp_path):
         fast_time = fast.healthz()["simulated_time"]
     with EmulatorProcess(db=db, time_scale=1) as slow:
         assert slow.healthz()["simulated_time"] >= fast_time  # not reset to the wall clock
+
+
+def test_a_second_emulator_on_the_same_db_exits_2_and_leaves_the_first_alone(tmp_path):
+    db = tmp_path / "shared.db"
+    with EmulatorProcess(db=db, time_scale=600) as first:
+        api = Api(first, "demo-token")
+        operation_id = api.create(schedule=None, target_organizations=[101])["id"]
+        time.sleep(0.3)
+        clock_before = first.healthz()["simulated_time"]
+        progress_before = api.record(operation_id)["processed_devices"]
+        # Same db, another time scale; on the first's port (it cannot bind) and on a free one.
+        for port in (first.port, free_port()):
+            second = subprocess.run(
+                emulator_command() + ["--host", "127.0.0.1", "--port", str(port), "--db", str(db), "--time-scale", "1"],
+                capture_output=True, text=True, timeout=30, check=False,
+            )
+            assert second.returncode == 2, second.stderr
+            assert f"another emulator is using DB {db}" in second.stderr, second.stderr
+            assert "Traceback" not in second.stderr
+        assert first.healthz()["simulated_time"] >= clock_before
+        assert api.record(operation_id)["processed_devices"] >= progress_before
+        time.sleep(0.3)
+        clock_before = first.healthz()["simulated_time"]
+        progress_before = api.record(operation_id)["processed_devices"]
+        # The stored clock anchor is still the first's: a restart continues its clock.
+        first.kill()
+        first.start()
+        api = Api(first, "demo-token")
+        assert first.healthz()["simulated_time"] >= clock_before
+        assert api.record(operation_id)["processed_devices"] >= progress_before
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import importlib.metadata
 import importlib.util
 import ipaddress
@@ -113,6 +114,7 @@ def serve(args, tokens, faults) -> None:
     from .operations import Operations
     from .store import Store
 
+    lock = lock_database(args.db)  # held (open) for the life of the process
     try:
         store = Store(args.db)
     except Exception as exc:  # sqlite3 errors name the problem; no traceback for a bad path
@@ -143,6 +145,28 @@ def serve(args, tokens, faults) -> None:
         timeout_keep_alive=30,
     )
     store.close()
+    lock.close()
+
+
+def lock_database(db: str):
+    """Exclusive lock on `<db>.lock` before the database is touched: a second emulator on the
+    same file would otherwise rewrite the running one's clock anchor. Released when the process
+    ends, however it ends (kill -9 included). Exits 2 when another process holds it."""
+    path = f"{db}.lock"
+    try:
+        lock = open(path, "a+b")  # pylint: disable=consider-using-with
+    except OSError as exc:
+        print(f"zequenze-control-emulator: error: --db {db}: unable to open database file "
+              f"(its lock file {path}: {exc.strerror or exc})", file=sys.stderr)
+        sys.exit(2)
+    try:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        print(f"zequenze-control-emulator: error: --db {db}: another emulator is using DB {db} "
+              f"(it holds {path}); stop it or use another --db", file=sys.stderr)
+        sys.exit(2)
+    return lock
 
 
 if __name__ == "__main__":
