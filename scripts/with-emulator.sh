@@ -49,14 +49,26 @@ stop_emulator() {
 }
 trap stop_emulator EXIT
 
+# Ready when /healthz answers with our process's pid: another server that
+# happens to answer on the port does not count.
+PROBE_PYTHON=$ROOT/.venv/bin/python
+[ -x "$PROBE_PYTHON" ] || PROBE_PYTHON=python3
+emulator_ready() {
+  local body
+  body=$(curl -fsS ${probe_opts[@]+"${probe_opts[@]}"} "$scheme://127.0.0.1:$port/healthz" 2>/dev/null) || return 1
+  "$PROBE_PYTHON" -c 'import json, sys
+body = json.loads(sys.argv[1])
+sys.exit(0 if body.get("status") == "ok" and body.get("pid") == int(sys.argv[2]) else 1)' "$body" "$emulator_pid" 2>/dev/null
+}
+ready=0
 for _ in $(seq 1 100); do
-  if curl -fsS ${probe_opts[@]+"${probe_opts[@]}"} "$scheme://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if emulator_ready; then ready=1; break; fi
   if ! kill -0 "$emulator_pid" 2>/dev/null; then
     echo "emulator exited before it was ready:" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1
   fi
   sleep 0.1
 done
-curl -fsS ${probe_opts[@]+"${probe_opts[@]}"} "$scheme://127.0.0.1:$port/healthz" >/dev/null || { echo "emulator not ready after 10 s" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1; }
+[ "$ready" = 1 ] || emulator_ready || { echo "emulator not ready after 10 s (or another server answers on port $port)" >&2; cat "$ZEQUENZE_EMULATOR_LOG" >&2; exit 1; }
 
 status=0
 "$@" || status=$?

@@ -20,6 +20,7 @@ def test_healthz_needs_no_token(emulator):
     assert answer.status_code == 200
     assert answer.json()["status"] == "ok"
     assert answer.json()["simulated_time"].endswith("Z")
+    assert answer.json()["pid"] == emulator.process.pid
 
 
 def test_create_answers_201_with_every_field_of_both_examples(api):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import time
 
+import emulator_process
+import pytest
 from conftest import Api
-from emulator_process import EmulatorProcess, emulator_command, free_port
+from emulator_process import EmulatorError, EmulatorProcess, emulator_command, free_port
 
 
 def snapshot(api: Api) -> dict:
@@ -68,6 +71,7 @@ def test_a_second_emulator_on_the_same_db_exits_2_and_leaves_the_first_alone(tmp
             assert f"another emulator is using DB {db}" in second.stderr, second.stderr
             assert "Traceback" not in second.stderr
         assert first.healthz()["simulated_time"] >= clock_before
+        assert first.healthz()["pid"] == first.process.pid
         assert api.record(operation_id)["processed_devices"] >= progress_before
         time.sleep(0.3)
         clock_before = first.healthz()["simulated_time"]
@@ -79,3 +83,27 @@ def test_a_second_emulator_on_the_same_db_exits_2_and_leaves_the_first_alone(tmp
         assert first.healthz()["simulated_time"] >= clock_before
         assert api.record(operation_id)["processed_devices"] >= progress_before
 
+
+def test_a_start_on_a_port_another_emulator_serves_is_a_failure(tmp_path):
+    with EmulatorProcess() as running:
+        intruder = EmulatorProcess(workdir=tmp_path)
+        intruder.port = running.port  # the new process cannot bind; the running one answers /healthz
+        with pytest.raises(EmulatorError):
+            intruder.start()
+        intruder.close()
+        assert running.healthz()["pid"] == running.process.pid
+
+
+def test_readiness_needs_the_started_process_not_any_answer_on_the_port(tmp_path, monkeypatch):
+    # A started process that never serves, while another emulator answers on the port:
+    # only the pid in /healthz tells them apart.
+    with EmulatorProcess() as running:
+        monkeypatch.setattr(emulator_process, "emulator_command",
+                            lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
+        monkeypatch.setattr(emulator_process, "READY_TIMEOUT", 1.5)
+        impostor = EmulatorProcess(workdir=tmp_path)
+        impostor.port = running.port
+        with pytest.raises(EmulatorError):
+            impostor.start()
+        impostor.close()
+        assert impostor.process.poll() is not None  # reaped

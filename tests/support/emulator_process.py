@@ -181,7 +181,9 @@ class EmulatorProcess:
             if self.process.poll() is not None:
                 return False
             try:
-                if self.healthz().get("status") == "ok":
+                health = self.healthz()
+                # Our process, not some other server that happens to answer on the port.
+                if health.get("status") == "ok" and health.get("pid") == self.process.pid:
                     return True
             except (OSError, ValueError, urllib.error.URLError):
                 pass

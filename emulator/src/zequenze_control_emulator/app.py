@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -88,7 +89,7 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         return await list_operations(request)
 
     async def healthz(request: Request) -> Response:
-        return json_response({"status": "ok", "simulated_time": format_us(operations.clock.now_us()), "time_scale": time_scale})
+        return json_response({"status": "ok", "pid": os.getpid(), "simulated_time": format_us(operations.clock.now_us()), "time_scale": time_scale})
 
     async def openapi(request: Request) -> Response:
         return Response(openapi_body, media_type="application/json")

@@ -193,9 +193,11 @@ def _schemas() -> dict:
         },
         "Health": {
             "type": "object",
-            "required": ["status", "simulated_time", "time_scale"],
+            "required": ["status", "pid", "simulated_time", "time_scale"],
             "properties": {
                 "status": {"type": "string", "enum": ["ok"]},
+                "pid": {"type": "integer", "description": "Process id of this emulator: a readiness probe checks it "
+                        "is the process it started, not another server on the port"},
                 "simulated_time": timestamp,
                 "time_scale": {"type": "number"},
             },
