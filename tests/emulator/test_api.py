@@ -182,6 +182,15 @@ def test_unknown_id_answers_404(api, operation_id):
     assert answer.json()["errors"][0]["field"] == "id"
 
 
+def test_only_the_canonical_id_names_an_operation(api):
+    operation_id = api.create()["id"]
+    assert api.get(id=operation_id).status_code == 200
+    for other in ("0" + operation_id, "00" + operation_id, "+" + operation_id, " " + operation_id, "0"):
+        answer = api.get(id=other)
+        assert answer.status_code == 404, (other, answer.text)
+        assert answer.json()["errors"][0]["field"] == "id"
+
+
 @pytest.mark.parametrize("params, field", [
     ({"page": "0"}, "page"),
     ({"page": "two"}, "page"),

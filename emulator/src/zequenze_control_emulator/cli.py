@@ -14,7 +14,7 @@ import sys
 
 from .clock import SimulatedClock, real_now_us
 from .fleet import TROUBLED, Fleet
-from .settings import ConfigError, load_faults, load_tokens
+from .settings import DEMO_TOKEN, ConfigError, load_faults, load_tokens
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -84,6 +84,17 @@ def check_arguments(args) -> None:
         )
 
 
+def check_demo_token(args, tokens) -> None:
+    """A tokens file may name demo-token, the documented well-known token: then it is as
+    guessable as the built-in one, so the server stays on loopback as it does without --tokens."""
+    if args.tokens is not None and DEMO_TOKEN in tokens and not is_loopback(args.host):
+        raise ConfigError(
+            f"--host {args.host}: --tokens {args.tokens} names {DEMO_TOKEN}, the documented well-known token, "
+            "so the emulator only listens on loopback (127.0.0.1, ::1, localhost); rename that token to "
+            "listen beyond loopback"
+        )
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -98,6 +109,7 @@ def main(argv=None) -> int:
     try:
         check_arguments(args)
         tokens = load_tokens(args.tokens)
+        check_demo_token(args, tokens)
         faults = load_faults(args.faults)
     except ConfigError as exc:
         parser.exit(2, f"zequenze-control-emulator: error: {exc}\n")

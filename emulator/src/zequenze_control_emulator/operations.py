@@ -31,7 +31,9 @@ class Operations:
 
     def get(self, operation_id: str, scope, refresh: bool):
         """The record, or None when the id is unknown or outside the scope."""
-        if not (0 < len(operation_id) <= 19 and operation_id.isascii() and operation_id.isdigit()) or int(operation_id) > MAX_ID:
+        # Only the canonical form names an operation: "01" or "+1" is not id 1.
+        if (not (0 < len(operation_id) <= 19 and operation_id.isascii() and operation_id.isdigit())
+                or operation_id[0] == "0" or int(operation_id) > MAX_ID):
             return None
         row = self.store.get(int(operation_id))
         if row is None or not visible(row, scope):
