@@ -1,6 +1,8 @@
 """Crash: kill -9 the emulator while operations run and a playbook waits; restart on the same database and port.
 
-Nothing the API answered is lost, progress never goes backwards, and the waiting playbook
+Nothing the API answered is lost, progress never goes backwards (as stored, read without a refresh,
+and refreshed), the simulated clock runs on through the downtime (it advances by at least the real
+downtime times the time scale, read at /healthz around each kill), and the waiting playbook
 either rides through (connection refused is retried within its deadline) or fails naming the
 cause, without a traceback.
 """
@@ -19,6 +21,10 @@ KILL_EVERY = 2.5          # real seconds between kills
 DOWN_FOR = 0.4            # real seconds the API stays down before the restart begins
 PLAYBOOK_DEADLINE = 240   # real seconds; the playbook's own wait_timeout is below it
 STATUS_ORDER = {"scheduled": 0, "in_progress": 1, "completed": 2, "failed": 2, "cancelled": 2}
+# Simulated seconds the clock may fall short of (real downtime x TIME_SCALE) across a restart. The
+# measurement itself only errs the other way (/healthz is read before the real start and after the
+# real end), so this is slack for rounding and clock slew; a clock reset at restart loses hundreds.
+CLOCK_TOLERANCE = 40
 
 
 def create(session: requests.Session, emulator: EmulatorProcess, organizations: list) -> dict:
@@ -29,10 +35,15 @@ def create(session: requests.Session, emulator: EmulatorProcess, organizations: 
     return answer.json()
 
 
-def snapshot(session: requests.Session, emulator: EmulatorProcess) -> dict:
-    """{id: (status rank, processed devices, progress)} for every operation, refreshed."""
+def snapshot(session: requests.Session, emulator: EmulatorProcess, refresh: bool = True) -> dict:
+    """{id: (status rank, processed devices, progress)} for every operation, refreshed or as stored."""
     return {r["id"]: (STATUS_ORDER.get(r["status"], 0), r["processed_devices"], r["progress"])
-            for r in all_operations(emulator, emulator.token, update_status=True)}
+            for r in all_operations(emulator, emulator.token, update_status=refresh)}
+
+
+def simulated_now(emulator: EmulatorProcess) -> float:
+    """The emulator's simulated time (/healthz), in seconds since the epoch."""
+    return datetime.datetime.fromisoformat(emulator.healthz()["simulated_time"].replace("Z", "+00:00")).timestamp()
 
 
 def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
@@ -63,6 +74,7 @@ def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
                 assert time.monotonic() < deadline and playbook.poll() is None, finish(playbook, 10).describe()
                 time.sleep(0.2)
             kills, backwards, lost, waiting_kills = 0, [], [], 0
+            stored_backwards, clock_short, clock_margins = [], [], []
             before = snapshot(session, emulator)
             # At least KILLS kills, at least five of them while a playbook waits (bounded: KILLS + 5).
             while kills < KILLS or (waiting_kills < 5 and kills < KILLS + 5):
@@ -75,11 +87,26 @@ def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
                     playbook = start_playbook("nightly_inventory_sync", nightly, emulator.environment())
                     time.sleep(1.0)
                 waiting_kills += playbook.poll() is None
+                # What is stored (no refresh, which would persist progress and raise the clock's floor
+                # at restart), then the simulated time, right before the kill.
+                stored_before = snapshot(session, emulator, refresh=False)
+                simulated_before = simulated_now(emulator)
+                real_before = time.monotonic()
                 emulator.kill()
                 time.sleep(DOWN_FOR)
                 emulator.start()  # same port, same database
+                real_after = time.monotonic()
+                simulated_after = simulated_now(emulator)
+                # The simulated clock ran on through the downtime: it did not restart from a floor.
+                expected = (real_after - real_before) * TIME_SCALE
+                clock_margins.append(round(simulated_after - simulated_before - expected, 1))
+                if simulated_after - simulated_before < expected - CLOCK_TOLERANCE:
+                    clock_short.append((kills, round(simulated_after - simulated_before, 1), round(expected, 1)))
                 session = requests.Session()
                 session.headers["Authorization"] = f"Bearer {emulator.token}"
+                stored_after = snapshot(session, emulator, refresh=False)
+                stored_backwards += [(i, stored_before[i], stored_after[i]) for i in stored_before
+                                     if i in stored_after and stored_after[i] < stored_before[i]]
                 after = snapshot(session, emulator)
                 lost += [i for i in answered if i not in after]
                 backwards += [(i, before[i], after[i]) for i in before if i in after and after[i] < before[i]]
@@ -99,6 +126,9 @@ def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
     figure("operations answered before a kill", len(answered))
     figure("operations lost", len(lost))
     figure("progress went backwards", len(backwards))
+    figure("stored progress went backwards", len(stored_backwards))
+    figure("clock advance minus downtime x scale, min s", min(clock_margins))
+    figure("restarts whose clock fell short", len(clock_short))
     figure("playbook runs (a failed one is run again)", len(runs))
     figure("playbook runs that rode through", len(runs) - len(gave_up))
     for number, run in enumerate(gave_up, 1):
@@ -109,6 +139,8 @@ def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
     assert waiting_kills >= 5, "a playbook did not wait through five kills"
     assert not lost, lost
     assert not backwards, backwards
+    assert not stored_backwards, stored_backwards
+    assert not clock_short, f"simulated time did not run on through the downtime (kill, advanced, expected): {clock_short}"
     assert len(final) == len(answered) + 1, "a re-run created a second operation"
     assert "Traceback" not in log, log[-4000:]
     for run in runs:
