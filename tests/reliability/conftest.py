@@ -55,8 +55,14 @@ from ansible_collections.zequenze.control.plugins.filter.next_window import next
 BIN = Path(sys.executable).parent
 # What a crash looks like in Ansible output (at the default verbosity).
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|MODULE FAILURE|The full traceback is")
-# A failed run must say why: an HTTP status, the attempts made, or the transport failure.
-CAUSE = re.compile(r"HTTP \d{3}|attempt\(s\)|timed out|refused|reset|aborted|Connection|certificate", re.I)
+# A failed run must name a real cause: the API's HTTP status, what the transport met (refused,
+# timed out, dropped, TLS), or the option to change. "failed after 1 attempt(s)" or a bare
+# "ConnectionError" alone names none.
+CAUSE = re.compile(
+    r"HTTP \d{3}"
+    r"|refused|timed out|Connection (?:aborted|reset|broken)|reset by peer|closed connection"
+    r"|certificate|\bSSL|\bTLS\b|Name or service not known|name resolution"
+    r"|\b(?:api_url|api_token|validate_certs|ca_path|wait_timeout|max_retries)\b", re.I)
 
 
 def distinctive_token() -> str:

@@ -16,7 +16,7 @@ import random
 import re
 import time
 
-from conftest import CAUSE, FULL, TRACEBACK, EmulatorProcess, all_operations, identity, pick_windows, run_playbook, scale
+from conftest import CAUSE, TRACEBACK, EmulatorProcess, all_operations, identity, pick_windows, run_playbook, scale
 
 RUNS = scale(6, 60)
 WINDOWS = scale(3, 24)
@@ -115,5 +115,5 @@ def test_nightly_playbook_soak_under_faults(tmp_path, figure):
     assert len(records) >= expected, (len(records), expected)
     assert len(records) <= 2 * WINDOWS
     assert statuses["500"] + statuses["503"] + statuses["429"] > 0, "the flaky profile injected no error answers"
-    if FULL:  # about 48 creates at 10%; the short form's few creates may all be spared if the request mix changes
-        assert drops > 0, "no create was dropped after its commit: the ambiguous path was not taken"
+    # Both fault seeds are fixed (FAULT_SEED), the short one chosen so its few creates meet drops too.
+    assert drops > 0, "no create was dropped after its commit: the ambiguous path was not taken"
