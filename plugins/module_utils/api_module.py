@@ -17,7 +17,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     Client,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import MIN_POLL_INTERVAL, Operations
+from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 
 
 # Seconds; a request cannot be answered in no time at all.
