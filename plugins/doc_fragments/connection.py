@@ -18,7 +18,7 @@ options:
       - Point it at the emulator (for example V(http://127.0.0.1:8000/api/v1)) to test playbooks offline.
       - An empty value, a URL without V(http://) or V(https://), or one carrying a user name or
         password (C(user:password@host)) is refused before anything is sent.
-      - A plain V(http://) URL to a host other than this machine gives a warning: the token would
+      - A plain V(http://) URL to a host other than this machine gives a warning, since the token would
         cross the network unencrypted.
     type: str
     default: https://control.zequenze.com/api/v1
@@ -26,7 +26,7 @@ options:
     description:
       - "API token, sent as C(Authorization: Bearer <token>)."
       - If not set, the value of the E(ZEQUENZE_API_TOKEN) environment variable is used.
-      - The token never appears in results, errors or logs. It is the only credential sent:
+      - The token never appears in results, errors or logs. It is the only credential sent;
         C(~/.netrc) entries are ignored, and a redirect to another host never carries it.
       - An empty token is refused before anything is sent.
       - Prefer the environment variable to passing the token again in a task or in C(module_defaults).

@@ -454,7 +454,7 @@ class Client:
         deadline (on the clock's monotonic scale): no sleep or retry reaches past
         it, and each attempt's read timeout is capped at the time left.
         max_retries: this request's share of the retries, when not the client's own.
-        Transport errors carry the number of attempts made as ``attempts``.
+        Errors carry the number of attempts made as ``attempts``.
         """
         retries = self.max_retries if max_retries is None else max(0, int(max_retries))
         url = path_or_url if "://" in path_or_url else self.url_for(path_or_url)
@@ -495,24 +495,19 @@ class Client:
             if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
                 # A 500/502/504 may come after the create was committed.
                 detail, _errors = _error_body(body, self.scrub)
-                error = AmbiguousRequestError(
+                raise AmbiguousRequestError(
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
-                    status=status, detail=detail or None, url=url)
-                error.attempts = attempt + 1
-                raise error
+                    status=status, detail=detail or None, url=url, attempts=attempt + 1)
             self._raise_status(method, url, status, body, attempt + 1, params,
                                cut_short=retryable and attempt < retries, transient=retryable)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
         reason = self.scrub(exc) + _transport_hint(exc)
-        error = kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
-            method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
-        error.attempts = attempts
-        error.deadline_reached = cut_short
-        error.transient = is_transient(exc)
-        raise error
+        raise kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
+            method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url,
+            attempts=attempts, deadline_reached=cut_short, transient=is_transient(exc))
 
     def _raise_redirect(self, method, url, response):
         location = _cut(self.scrub(response.headers.get("Location") or "no Location given"))
@@ -540,13 +535,11 @@ class Client:
                 hint_detail = _cut(self.scrub("id %s" % operation_id))
             else:
                 hint = "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url
-        error = error_class(
+        raise error_class(
             self.scrub(message), status=status,
             detail=detail, errors=errors,
-            url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail)
-        error.deadline_reached = cut_short
-        error.transient = transient
-        raise error
+            url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail,
+            attempts=attempts, deadline_reached=cut_short, transient=transient)
 
     def _decode(self, body, status, method, url):
         if status == 204 or not body:
