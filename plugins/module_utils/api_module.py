@@ -19,12 +19,9 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     Client,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    MIN_POLL_INTERVAL,
-    TERMINAL_STATUSES,
-    Goal,
-    Operations,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL, Goal
 
 
 # More retries than this only make a failing run take hours.

@@ -280,13 +280,9 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     wait_goal,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    OperationIdentity,
-    build_request_body,
-    check_wait_outcome,
-    record_summary,
-    wait_report,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
+from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
 
