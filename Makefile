@@ -39,7 +39,7 @@ demo: venv
 
 # Every check; the first failure stops the run with a non-zero exit.
 test: venv test-emulator test-units test-sanity test-integration test-molecule test-roles test-lint \
-      test-changelog test-package test-importer test-ecosystem test-matrix test-reliability
+      test-changelog test-package test-importer test-ecosystem test-matrix test-reliability test-gates
 	@echo "make test: all checks passed"
 
 test-emulator: venv
@@ -72,6 +72,11 @@ test-changelog: venv
 
 test-package: venv
 	scripts/test-package.sh
+
+# Every gate can fail: one planted defect per gate in a scratch copy, each must be caught.
+.PHONY: test-gates
+test-gates: venv
+	scripts/test-gates.sh
 
 # galaxy-importer on the built tarball, as Galaxy runs it on upload (.venv-importer).
 .PHONY: test-importer

@@ -3,6 +3,8 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
+# The newest-core dev venv: it builds releases and runs the emulator, whatever $VENV tests with.
+DEV_VENV=${DEV_VENV:-$ROOT/.venv}
 TREE_PARENT=$ROOT/.tree
 # ansible-test insists on .../ansible_collections/<namespace>/<name>
 TREE=$TREE_PARENT/ansible_collections/zequenze/control

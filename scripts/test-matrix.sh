@@ -26,4 +26,4 @@ export VENV=$OLDEST_VENV
 "$ROOT/scripts/test-sanity.sh"
 log "matrix: units, integration, package and sanity passed on $version ($python_version)"
 # Automation Hub certification's older galaxy-importer, ansible-lint and ansible-core.
-VENV=$ROOT/.venv "$ROOT/scripts/test-importer.sh" requirements-certification.txt
+VENV=$DEV_VENV "$ROOT/scripts/test-importer.sh" requirements-certification.txt

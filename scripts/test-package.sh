@@ -30,7 +30,7 @@ log "$(basename "$tarball"): $(wc -l < "$work/contents.txt") entries, $(du -k "$
 
 # Every file against the allow-list (tests/support/tarball-allowed.txt), and every file git
 # knows that build_ignore does not drop inside.
-(cd "$ROOT" && "$ROOT/.venv/bin/python" -m tests.support.tarball "$tarball" "$src") || fail "tarball contents (above)"
+(cd "$ROOT" && "$DEV_VENV/bin/python" -m tests.support.tarball "$tarball" "$src") || fail "tarball contents (above)"
 
 # Secrets: key material, token files, or a bearer token written out in full.
 mkdir -p "$work/unpacked"

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The tarball's files against the allow-list, and every file git knows that galaxy.yml does
-not ignore inside it.
+"""The tarball's files against the allow-list; inside it, every file git knows that galaxy.yml does
+not ignore, and every plugin, role, playbook and metadata file whatever it ignores.
 
     python -m tests.support.tarball TARBALL SOURCE_TREE
 """
@@ -20,6 +20,9 @@ ALLOWED = Path(__file__).with_name("tarball-allowed.txt")
 # Never in a release, whatever pattern would allow it: caches, run artifacts, databases, logs.
 DENIED = ("*/__pycache__/*", "*.pyc", "*-artifact-*.json", "*.db", "*.db-*", "*.log", "*.retry",
           "*/molecule/*", "*/.pytest_cache/*", "*/.hypothesis/*", "*.tar.gz", "*/.git/*")
+# Shipped whatever build_ignore says: a pattern there that drops one of these is a packaging bug.
+MUST_SHIP = ("plugins/*", "roles/*", "playbooks/*", "meta/*", "changelogs/*", "README.md", "COPYING",
+             "CHANGELOG.md", "requirements.txt")
 
 
 def patterns(path):
@@ -46,7 +49,8 @@ def main(tarball, source):
     build_ignore = yaml.safe_load((Path(source) / "galaxy.yml").read_text()).get("build_ignore") or []
     known = subprocess.run(["git", "ls-files"], cwd=source, capture_output=True, text=True, check=True).stdout.split()
     # galaxy.yml becomes MANIFEST.json in the tarball.
-    expected = [f for f in known if f != "galaxy.yml" and not ignored(f, build_ignore)]
+    expected = [f for f in known if f != "galaxy.yml" and not matches(f, DENIED)
+                and (matches(f, MUST_SHIP) or not ignored(f, build_ignore))]
     missing = sorted(set(expected + ["MANIFEST.json", "FILES.json"]) - set(files))
     print("tarball: %d files, %d allowed by %d patterns; %d files git knows outside build_ignore, %d missing"
           % (len(files), len(files) - len(denied) - len(unlisted), len(allowed), len(expected), len(missing)))
