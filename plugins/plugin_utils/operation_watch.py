@@ -190,7 +190,7 @@ class OperationWatch:
     def _remember_newest(self, seen):
         if not seen:
             return
-        self._newest = max(self._newest, max(seen))
+        self._newest = max([self._newest] + list(seen))
         self._overlap = set(sorted(self._overlap | seen)[-OVERLAP:])
 
     def _is_new(self, rid, floor):

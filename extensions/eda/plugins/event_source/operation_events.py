@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 
-
 def _collections_root() -> str:
     """Return the folder holding the ansible_collections tree this file is in, or ''."""
     for parent in Path(__file__).resolve().parents:
