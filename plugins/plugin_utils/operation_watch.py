@@ -20,9 +20,9 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+from ansible_collections.zequenze.control.plugins.module_utils.operations import ENDPOINT
+from ansible_collections.zequenze.control.plugins.module_utils.records import (
     ACTIVE_STATUSES,
-    ENDPOINT,
     TERMINAL_STATUSES,
     record_view,
 )

@@ -86,8 +86,7 @@ def test_the_pace_is_the_interval_from_poll_start():
 
 def test_a_restart_is_ridden_through_with_backoff_and_one_error_event():
     watch = _fake_watch()
-    down = TransportError("GET %s failed: refused" % BASE)
-    down.transient = True
+    down = TransportError("GET %s failed: refused" % BASE, transient=True)
     watch.poll.side_effect = [down] * 6 + [[{"type": "operation_failed", "operation": {"id": "1"}}]]
     poller, sleeps = _poller(watch, interval=2, error_after=3, max_backoff=20)
     queue = asyncio.Queue()
