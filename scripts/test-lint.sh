@@ -17,8 +17,9 @@ export ANSIBLE_COLLECTIONS_PATH=$collections
 log "ansible-lint --profile production"
 targets=(roles playbooks)
 [ -d extensions/molecule ] && targets+=(extensions/molecule)
+[ -d extensions/eda/rulebooks ] && targets+=(extensions/eda/rulebooks)
 ansible-lint --offline --profile production --strict \
-  --exclude tests/output --exclude .ansible --exclude .tree --exclude .venv --exclude emulator \
+  --exclude tests/output --exclude .ansible --exclude .tree --exclude .venv --exclude .venv-eda --exclude emulator \
   --exclude changelogs/config.yaml \
   "${targets[@]}"
 

@@ -34,7 +34,7 @@ SPEC = {
     "emit_existing": ("bool", False, None),
     "update_status": ("bool", False, None),
     "page_size": ("int", 100, None),
-    "list_pages": ("int", 2, None),
+    "lookups_per_poll": ("int", 20, None),
     "failed_devices_threshold": ("int", None, None),
     "failed_percent_threshold": ("float", None, None),
     "stalled_minutes": ("float", None, None),
@@ -44,7 +44,7 @@ SPEC = {
 }
 # The smallest value each number may take.
 MINIMUM = {
-    "timeout": 0.1, "max_retries": 0, "interval": 0.1, "page_size": 1, "list_pages": 1,
+    "timeout": 0.1, "max_retries": 0, "interval": 0.1, "page_size": 1, "lookups_per_poll": 0,
     "failed_devices_threshold": 0, "failed_percent_threshold": 0, "stalled_minutes": 0,
     "overdue_minutes": 0, "error_after": 1, "max_backoff": 0.1,
 }

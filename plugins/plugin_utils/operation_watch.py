@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import time
 
 from ansible_collections.zequenze.control.plugins.module_utils.operations import ENDPOINT
 from ansible_collections.zequenze.control.plugins.module_utils.records import (
@@ -48,7 +49,9 @@ TYPE_BY_STATUS = {
 # after a newer one (concurrent transactions on the API) is still caught.
 OVERLAP = 50
 DEFAULT_PAGE_SIZE = 100
-DEFAULT_LIST_PAGES = 2
+DEFAULT_LOOKUPS = 20
+# The first poll reads the whole history: in pages as large as the emulator serves.
+FIRST_PAGE_SIZE = 1000
 _UTC = datetime.timezone.utc
 
 
@@ -61,14 +64,15 @@ def numeric_id(record):
 class _Tracked:
     """What is remembered of one active operation: its last status, the alerts already sent."""
 
-    __slots__ = ("status", "alerts")
+    __slots__ = ("status", "alerts", "starts")
 
-    def __init__(self, status, alerts=()):
+    def __init__(self, status, alerts=(), starts=None):
         self.status = status
         self.alerts = set(alerts)
+        self.starts = starts  # scheduled_for, to know when a far scheduled one is worth a look
 
     def copy(self):
-        return _Tracked(self.status, self.alerts)
+        return _Tracked(self.status, self.alerts, self.starts)
 
 
 class PollStats:
@@ -94,13 +98,13 @@ class OperationWatch:
     overdue as the monitor_operations playbook defines them (now: the clock, UTC).
     """
 
-    def __init__(self, operations, page_size=DEFAULT_PAGE_SIZE, list_pages=DEFAULT_LIST_PAGES,
+    def __init__(self, operations, page_size=DEFAULT_PAGE_SIZE, lookups_per_poll=DEFAULT_LOOKUPS,
                  operation_types=None, organizations=None, emit_existing=False, update_status=False,
                  failed_devices_threshold=None, failed_percent_threshold=None,
-                 stalled_minutes=None, overdue_minutes=None, now=None):
+                 stalled_minutes=None, overdue_minutes=None, now=None, monotonic=None):
         self.operations = operations
         self.page_size = int(page_size)
-        self.list_pages = int(list_pages)
+        self.lookups_per_poll = int(lookups_per_poll)
         self.operation_types = frozenset(operation_types) if operation_types else None
         self.organizations = frozenset("%s" % o for o in organizations) if organizations else None
         self.emit_existing = emit_existing
@@ -110,6 +114,9 @@ class OperationWatch:
         self.stalled_minutes = stalled_minutes
         self.overdue_minutes = overdue_minutes
         self._now = now or (lambda: datetime.datetime.now(_UTC))
+        self._monotonic = monotonic or time.monotonic
+        self._server_seen = None  # (latest server time read, our monotonic time then)
+        self._turn = -1  # the last far scheduled operation looked up in turn
         self._tracked = {}
         self._started = False
         # The highest id met so far (-1: none yet).
@@ -133,8 +140,8 @@ class OperationWatch:
         saved = dict((rid, t.copy()) for rid, t in self._tracked.items())
         try:
             groups, seen = self._read_listing(stats, first, floor, pending)
-            for rid in sorted(pending):
-                # Active, yet below the pages read (a far scheduled time) or no longer listed.
+            for rid in self._lookups(pending):
+                # Active, yet below the page read (a far scheduled time) or no longer listed.
                 stats.by_id_requests += 1
                 record = self.operations.get(rid, update_status=self.update_status)
                 if record is None:
@@ -156,10 +163,10 @@ class OperationWatch:
         groups = []
         seen = set()
         previous = None
-        params = {"page_size": self.page_size}
+        # The first poll reads the whole history once: in large pages.
+        params = {"page_size": max(self.page_size, FIRST_PAGE_SIZE) if first else self.page_size}
         if self.update_status:
             params["update_status"] = "true"
-        budget = self.page_size * self.list_pages
         for record in self.operations.client.iterate(ENDPOINT, params=params):
             stats.list_records += 1
             rid = numeric_id(record)
@@ -175,17 +182,49 @@ class OperationWatch:
             seen.add(rid)
             pending.discard(rid)
             groups.append(self._observe(record, rid, first, floor))
-            if not first and stats.ordered and self._may_stop(rid, floor, pending, stats.list_records, budget):
-                break
+            if not first and stats.ordered and floor is not None and rid <= floor:
+                break  # below the overlap: the rest is known, and active ones are looked up by id
         groups.reverse()
         return groups, seen
 
-    def _may_stop(self, rid, floor, pending, read, budget):
-        """Whether the records below rid can wait for the next poll (or a look by id)."""
-        if floor is None or rid > floor:
-            return False
-        below = [p for p in pending if p < rid]
-        return not below or read >= budget
+    def _lookups(self, pending):
+        """Which active operations missing from the page read to ask for by id, this poll.
+
+        Running ones always; scheduled ones whose time has come by the server's clock (as
+        far as its records tell it); then, in turn, the others, up to lookups_per_poll in all.
+        """
+        if not pending:
+            return []
+        now = self._server_now()
+        running, due, later = [], [], []
+        for rid in sorted(pending):
+            tracked = self._tracked[rid]
+            if tracked.status != "scheduled":
+                running.append(rid)
+            elif tracked.starts is None or (now is not None and tracked.starts <= now):
+                due.append(rid)
+            else:
+                later.append(rid)
+        chosen = running + due
+        room = max(0, self.lookups_per_poll - len(chosen))
+        if later and room:
+            turn = [rid for rid in later if rid > self._turn] + [rid for rid in later if rid <= self._turn]
+            chosen += turn[:room]
+            self._turn = turn[:room][-1]
+        return chosen
+
+    def _server_now(self):
+        """The server's clock as its records show it: the latest time read, plus our time since."""
+        if self._server_seen is None:
+            return None
+        seen, at = self._server_seen
+        return seen + datetime.timedelta(seconds=max(0.0, self._monotonic() - at))
+
+    def _note_server_time(self, view):
+        latest = max([t for t in (view["created_at"], view["updated_at"]) if t is not None] or [None],
+                     key=lambda t: t or datetime.datetime.min.replace(tzinfo=_UTC))
+        if latest is not None and (self._server_seen is None or latest > self._server_now()):
+            self._server_seen = (latest, self._monotonic())
 
     def _remember_newest(self, seen):
         if not seen:
@@ -228,6 +267,9 @@ class OperationWatch:
         elif status != tracked.status:
             events.extend(_transitions(record, tracked.status, status))
             tracked.status = status
+        if tracked is not None:
+            tracked.starts = view["scheduled_for"]
+        self._note_server_time(view)
         if not first or self.emit_existing:
             events.extend(self._alerts(record, view, tracked.alerts if tracked is not None else set()))
         if status in TERMINAL_STATUSES:

@@ -132,12 +132,13 @@ options:
       - Operations asked for per listing page.
     type: int
     default: 100
-  list_pages:
+  lookups_per_poll:
     description:
-      - At most this many listing pages are read per poll; active operations further down
-        are looked up by id.
+      - Active operations below the newest page are looked up by id - every running one,
+        every scheduled one whose time has come, and, in turn, up to this many in all
+        per poll of the ones scheduled for later.
     type: int
-    default: 2
+    default: 20
   failed_devices_threshold:
     description:
       - One V(operation_failed_devices_over_threshold) event per operation when more
@@ -198,7 +199,8 @@ def build_watch(settings: dict) -> OperationWatch:
                     validate_certs=settings["validate_certs"], ca_path=settings["ca_path"],
                     timeout=settings["timeout"], max_retries=settings["max_retries"])
     return OperationWatch(
-        Operations(client), page_size=settings["page_size"], list_pages=settings["list_pages"],
+        Operations(client), page_size=settings["page_size"],
+        lookups_per_poll=settings["lookups_per_poll"],
         operation_types=settings["operation_types"], organizations=settings["organizations"],
         emit_existing=settings["emit_existing"], update_status=settings["update_status"],
         failed_devices_threshold=settings["failed_devices_threshold"],

@@ -110,18 +110,44 @@ def test_a_quiet_poll_over_a_long_history_costs_one_list_request(fake_api):
 
 def test_an_active_operation_far_down_is_looked_up_by_id(fake_api):
     fake_api.records = [make_record(i, status="completed") for i in range(1000, 0, -1)]
-    _set(fake_api, 3, status="scheduled")
-    watch = _watch(fake_api, page_size=50, list_pages=2)
+    _set(fake_api, 3, status="in_progress")
+    watch = _watch(fake_api, page_size=50)
     watch.poll()
     del fake_api.calls[:]
-    _set(fake_api, 3, status="in_progress")
-    assert _kinds(watch.poll()) == [("operation_started", "3", "scheduled")]
-    assert len(_list_calls(fake_api)) <= 2 and watch.last.by_id_requests == 1
-    assert watch.last.list_records <= 100
+    _set(fake_api, 3, status="completed")
+    assert _kinds(watch.poll()) == [("operation_completed", "3", "in_progress")]
+    assert len(_list_calls(fake_api)) == 1 and watch.last.by_id_requests == 1
+    assert watch.last.list_records <= 51
 
 
-def test_many_new_operations_are_all_read_whatever_the_page_budget(fake_api):
-    watch = _watch(fake_api, page_size=10, list_pages=1)
+def test_far_scheduled_operations_are_looked_up_when_due_and_in_turn(fake_api):
+    now = [0.0]
+    # Server time: the newest record was created at 10:00; five operations are scheduled far down.
+    fake_api.records = [make_record(i, status="completed", created_at="2030-01-15T10:00:00Z")
+                        for i in range(200, 0, -1)]
+    for op_id, at in ((1, "2030-01-15T10:00:30Z"), (2, "2030-01-20T00:00:00Z"), (3, "2030-01-21T00:00:00Z"),
+                      (4, "2030-01-22T00:00:00Z"), (5, "2030-01-23T00:00:00Z")):
+        _set(fake_api, op_id, status="scheduled", scheduled_for=at)
+    watch = _watch(fake_api, page_size=50, lookups_per_poll=2, monotonic=lambda: now[0])
+    watch.poll()
+    looked = []
+    for _poll in range(4):
+        del fake_api.calls[:]
+        watch.poll()
+        looked.append(sorted(c["params"]["id"] for c in fake_api.calls if "id" in (c["params"] or {})))
+    assert looked == [["1", "2"], ["3", "4"], ["1", "5"], ["2", "3"]]  # in turn, 1 not due yet
+    now[0] = 60.0  # a minute later by the server's clock: operation 1 is due
+    _set(fake_api, 1, status="in_progress")
+    events = watch.poll()
+    assert _kinds(events) == [("operation_started", "1", "scheduled")]
+    # A running one is always looked up, whatever the limit.
+    del fake_api.calls[:]
+    watch.poll()
+    assert "1" in [c["params"]["id"] for c in fake_api.calls if "id" in (c["params"] or {})]
+
+
+def test_many_new_operations_are_all_read_whatever_the_page_size(fake_api):
+    watch = _watch(fake_api, page_size=10)
     watch.poll()
     for op_id in range(1, 36):
         _add(fake_api, op_id)
@@ -162,7 +188,7 @@ def test_a_save_that_shows_late_inside_the_overlap_is_caught(fake_api):
 
 def test_a_failed_poll_leaves_no_trace(fake_api):
     fake_api.records = [make_record(i, status="in_progress") for i in range(300, 0, -1)]
-    watch = _watch(fake_api, page_size=100, list_pages=1)
+    watch = _watch(fake_api, page_size=100)
     watch.poll()
     for record in fake_api.records:
         record["status"] = "completed"
