@@ -6,4 +6,4 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 tree_parent=$ROOT/.tree/bench-eda
 sync_collection_tree "$tree_parent/ansible_collections/zequenze/control"
-PYTHONPATH=$tree_parent "$VENV/bin/python" "$tree_parent/ansible_collections/zequenze/control/tests/bench/eda/bench.py"
+cd "$tree_parent/ansible_collections/zequenze/control" && PYTHONPATH=$tree_parent "$VENV/bin/python" -m tests.bench.eda.bench

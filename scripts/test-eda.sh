@@ -38,7 +38,8 @@ report=$(mktemp "${TMPDIR:-/tmp}/eda.XXXXXX")
 trap 'rm -f "$report"' EXIT
 status=0
 EDA_VENV=$EDA_VENV EDA_COLLECTIONS_ROOT=$tree_parent \
-  "$VENV/bin/python" -m pytest "$ROOT/tests/eda" -p no:cacheprovider -q -s -rs --junitxml="$report" "$@" || status=$?
+  "$VENV/bin/python" -m pytest -c "$ROOT/pytest.ini" --rootdir "$ROOT" "$ROOT/tests/eda" -q -s -rs \
+  --junitxml="$report" "$@" || status=$?
 skipped=$("$VENV/bin/python" -c 'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); print(sum(int(s.get("skipped", 0)) for s in r.iter("testsuite")))' "$report" 2>/dev/null || echo 0)
 if [ "$skipped" != "0" ]; then
   echo "test-eda: $skipped test(s) skipped; a skip does not count as a pass" >&2

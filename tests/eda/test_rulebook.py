@@ -9,7 +9,10 @@ restart, every transition must arrive exactly once; each event's delay after its
 transition is printed. Run by scripts/test-eda.sh, which builds .venv-eda and the tree.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+__metaclass__ = type
 
 import datetime
 import json
@@ -18,7 +21,6 @@ import queue
 import shutil
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -27,10 +29,9 @@ import pytest
 import requests
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "support"))
+from tests.support.emulator_process import EmulatorProcess
 
-from emulator_process import EmulatorProcess  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 EDA_VENV = Path(os.environ.get("EDA_VENV", ROOT / ".venv-eda"))
 # The folder holding ansible_collections/zequenze/control (a copy of the working tree).

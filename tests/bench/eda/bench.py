@@ -9,7 +9,10 @@
 Run inside the collection tree copy (PYTHONPATH=<tree parent>), as scripts/bench-eda.sh does.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+__metaclass__ = type
 
 import asyncio
 import datetime
@@ -24,17 +27,11 @@ from pathlib import Path
 
 import requests
 
+from ansible_collections.zequenze.control.extensions.eda.plugins.event_source import operation_events
+from ansible_collections.zequenze.control.plugins.plugin_utils.event_source_args import source_settings
+from tests.support.emulator_process import EmulatorProcess
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "support"))
-
-from emulator_process import EmulatorProcess  # noqa: E402
-
-from ansible_collections.zequenze.control.extensions.eda.plugins.event_source import (  # noqa: E402
-    operation_events,
-)
-from ansible_collections.zequenze.control.plugins.plugin_utils.event_source_args import (  # noqa: E402
-    source_settings,
-)
 
 TIME_SCALE = 300
 INTERVAL = 2.0
