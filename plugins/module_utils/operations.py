@@ -708,7 +708,7 @@ def _check_wait_outcome(result, goal, max_failed_devices):
             "Timed out after %.0f s waiting for %s to reach %s%s" % (
                 result.elapsed, describe(record), " or ".join(sorted(goal.statuses)),
                 "; the last poll failed: %s" % result.last_error if result.last_error else ""),
-            hint="Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info")
+            hint=_timeout_hint(result))
     failed = is_terminal(status) and status != "completed"
     if goal.unreachable(record) or (failed and not goal.failure_is_success):
         raise OperationFailedError(
@@ -721,6 +721,16 @@ def _check_wait_outcome(result, goal, max_failed_devices):
                 "%s has %s failed devices, more than max_failed_devices (%s)" % (
                     _capitalized(describe(record)), failed_devices, max_failed_devices),
                 hint=_error_summary_hint(record))
+
+
+def _timeout_hint(result):
+    """The advice for a timed-out wait: about the API when it stopped answering, else about wait_timeout."""
+    if result.last_error:
+        # A longer wait_timeout would not help against an API that does not answer.
+        return ("The API did not answer the last poll: check that it is up and reachable at api_url "
+                "(network, proxy, TLS). The operation keeps running on the API; wait for it again "
+                "later with zequenze.control.headless_operation_info (id and wait_for)")
+    return "Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info"
 
 
 def _capitalized(text):
