@@ -17,7 +17,12 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     Client,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import MIN_POLL_INTERVAL, Operations
+from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+    MIN_POLL_INTERVAL,
+    TERMINAL_STATUSES,
+    Goal,
+    Operations,
+)
 
 
 # Seconds; a request cannot be answered in no time at all.
@@ -36,13 +41,28 @@ def connection_argument_spec():
     )
 
 
+WAIT_FOR_CHOICES = ("started", "completed", "ended")
+
+
 def wait_argument_spec():
-    """The wait timing options both modules share."""
+    """The waiting and status refresh options of plugins/doc_fragments/wait.py."""
     return dict(
+        wait=dict(type="bool", default=False),
+        wait_for=dict(type="str", choices=list(WAIT_FOR_CHOICES), default="completed"),
+        update_status=dict(type="bool", default=False),
         wait_timeout=dict(type="float", default=3600),
         poll_interval=dict(type="float", default=2),
         max_poll_interval=dict(type="float", default=30),
     )
+
+
+def wait_goal(wait_for):
+    """The Goal a wait_for choice names."""
+    if wait_for == "started":
+        return Goal.started()
+    if wait_for == "ended":
+        return Goal(TERMINAL_STATUSES, "completion", failure_is_success=True)
+    return Goal.completed()
 
 
 def require_at_least(module, minimum, names):

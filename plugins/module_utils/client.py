@@ -273,7 +273,7 @@ class Client:
         deadline (on the clock's monotonic scale): no sleep or retry reaches past
         it, and each attempt's read timeout is capped at the time left.
         max_retries: this request's share of the retries, when not the client's own.
-        Transport errors carry the number of attempts made as ``attempts``.
+        Errors carry the number of attempts made as ``attempts``.
         """
         retries = self.max_retries if max_retries is None else max(0, int(max_retries))
         url = path_or_url if "://" in path_or_url else self.url_for(path_or_url)
@@ -309,24 +309,19 @@ class Client:
             if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
                 # A 500/502/504 may come after the create was committed.
                 detail, _errors = _error_body(response)
-                error = AmbiguousRequestError(
+                raise AmbiguousRequestError(
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
-                    status=status, detail=self.scrub(detail) if detail else None, url=url)
-                error.attempts = attempt + 1
-                raise error
+                    status=status, detail=self.scrub(detail) if detail else None, url=url, attempts=attempt + 1)
             self._raise_status(method, url, response, attempt + 1, params,
                                cut_short=retryable and attempt < retries, transient=retryable)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
         reason = self.scrub(exc) + _transport_hint(exc)
-        error = kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
-            method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url)
-        error.attempts = attempts
-        error.deadline_reached = cut_short
-        error.transient = is_transient(exc)
-        raise error
+        raise kind(self.scrub("%s %s failed after %d attempt(s)%s: %s" % (
+            method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url,
+            attempts=attempts, deadline_reached=cut_short, transient=is_transient(exc))
 
     def _raise_redirect(self, method, url, response):
         location = response.headers.get("Location") or "no Location given"
@@ -355,14 +350,12 @@ class Client:
                 hint_detail = self.scrub("id %s" % operation_id)
             else:
                 hint = "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url
-        error = error_class(
+        raise error_class(
             self.scrub(message), status=status,
             detail=self.scrub(detail) if detail is not None else None,
             errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
-            url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail)
-        error.deadline_reached = cut_short
-        error.transient = transient
-        raise error
+            url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail,
+            attempts=attempts, deadline_reached=cut_short, transient=transient)
 
     def _decode(self, response, method, url):
         if response.status_code == 204 or not response.content:

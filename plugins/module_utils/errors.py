@@ -17,17 +17,21 @@ __metaclass__ = type
 class ZequenzeError(Exception):
     """Base class: a message, plus what the API said when it said anything.
 
+    Every field is given when the error is built; replaced() builds a copy with
+    some fields changed, for a caller that knows more (which wait it ended).
+
     hint is the class's generic advice unless given; hint_detail (an id, the
     organizations) is appended to it in parentheses.
+    attempts: how many requests were sent before giving up.
+    transient: the failure may pass on its own (refused, dropped, timed out, 429, 5xx on a GET).
+    deadline_reached: retries of such a failure were cut short by a deadline.
+    wait_result: how the wait it ended went, when it ended one.
     """
 
     hint = ""
-    # True when retries of a failure that might have passed were cut short by a deadline.
-    deadline_reached = False
-    # True when the failure may pass on its own (refused, dropped, timed out, 429, 5xx on a GET).
-    transient = False
 
-    def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None, hint_detail=None):
+    def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None, hint_detail=None,
+                 attempts=1, transient=False, deadline_reached=False, wait_result=None):
         super(ZequenzeError, self).__init__(message)
         self.message = message
         self.status = status
@@ -37,6 +41,19 @@ class ZequenzeError(Exception):
         if hint is not None:
             self.hint = hint
         self.hint_detail = hint_detail
+        self.attempts = attempts
+        self.transient = transient
+        self.deadline_reached = deadline_reached
+        self.wait_result = wait_result
+
+    def replaced(self, **changes):
+        """A new error of the same class with the given fields changed."""
+        fields = dict(message=self.message, status=self.status, detail=self.detail, errors=self.errors,
+                      url=self.url, hint=self.__dict__.get("hint"), hint_detail=self.hint_detail,
+                      attempts=self.attempts, transient=self.transient,
+                      deadline_reached=self.deadline_reached, wait_result=self.wait_result)
+        fields.update(changes)
+        return type(self)(**fields)
 
     def full_message(self):
         parts = [self.message]

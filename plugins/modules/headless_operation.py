@@ -36,6 +36,7 @@ author:
   - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
   - zequenze.control.connection
+  - zequenze.control.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -109,39 +110,6 @@ options:
     description: Create a new operation even when a matching one exists.
     type: bool
     default: false
-  wait:
-    description: Wait for the operation (found or created) to reach O(wait_for).
-    type: bool
-    default: false
-  wait_for:
-    description:
-      - V(started) waits until the operation leaves C(scheduled).
-      - V(completed) waits until it ends; the task fails if it ends C(failed) or C(cancelled).
-    type: str
-    choices: [started, completed]
-    default: completed
-  wait_timeout:
-    description:
-      - Seconds to wait at most. On timeout the task fails, names the operation, its last status
-        and progress, and returns the record with RV(wait.timed_out=true), so a playbook can use
-        C(failed_when) to wait in chunks.
-    type: float
-    default: 3600
-  poll_interval:
-    description:
-      - Seconds between the first polls, and between polls once the expected end has passed.
-      - Polls back off from here up to O(max_poll_interval) while no estimate is available.
-      - At least C(0.1).
-    type: float
-    default: 2
-  max_poll_interval:
-    description: Longest pause between two polls, in seconds, at least C(0.1).
-    type: float
-    default: 30
-  refresh_status:
-    description: Ask the API to refresh the devices' status (C(update_status=true)) on each poll while waiting.
-    type: bool
-    default: true
   max_failed_devices:
     description:
       - After waiting, fail when the operation has more failed devices than this.
@@ -201,6 +169,7 @@ EXAMPLES = r"""
     organizations: [101]
     wait: true
     wait_timeout: 1800
+    update_status: true
     max_failed_devices: 10
   register: report
 
@@ -362,11 +331,11 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     require_at_least,
     run_module,
     wait_argument_spec,
+    wait_goal,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.drift import drift, drift_warning
 from ansible_collections.zequenze.control.plugins.module_utils.errors import EstimateExceededError, ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    Goal,
     OperationIdentity,
     check_wait_outcome,
     record_summary,
@@ -399,9 +368,6 @@ def argument_spec():
         options=dict(type="dict"),
         data=dict(type="raw"),
         force=dict(type="bool", default=False),
-        wait=dict(type="bool", default=False),
-        wait_for=dict(type="str", choices=["started", "completed"], default="completed"),
-        refresh_status=dict(type="bool", default=True),
         max_failed_devices=dict(type="int"),
         validate_vocabulary=dict(type="bool", default=True),
         window_minutes=dict(type="int"),
@@ -436,10 +402,10 @@ def run(module, operations):
     extra = {"created": created, "request": body, "wait": wait_report(), "drift": differences}
     check_estimate(module, record, body, dict(extra, changed=created, operation=record))
     if params["wait"] and not module.check_mode:
-        goal = Goal.started() if params["wait_for"] == "started" else Goal.completed()
+        goal = wait_goal(params["wait_for"])
         try:
             result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                     params["max_poll_interval"], params["refresh_status"], created=created)
+                                     params["max_poll_interval"], params["update_status"], created=created)
             check_wait_outcome(result, goal, params["max_failed_devices"])
         except ZequenzeError as error:
             error.result = dict(extra, changed=created, operation=error.wait_result.record,

@@ -14,12 +14,13 @@ version_added: 0.1.0
 description:
   - Reads headless inventory operations from the Zequenze Control API, following every page.
   - With O(id), reads one operation; an unknown ID gives an empty list, not a failure.
-  - With O(id) and O(wait_for), waits until the operation reaches one of the given statuses,
+  - With O(id) and O(wait=true), waits until the operation reaches O(wait_for),
     so a job can hand off a long operation and come back to it later.
 author:
   - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
   - zequenze.control.connection
+  - zequenze.control.wait
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -38,10 +39,6 @@ options:
   id:
     description: ID of one operation to read.
     type: str
-  update_status:
-    description: Ask the API to refresh the devices' status before answering (C(update_status=true)).
-    type: bool
-    default: false
   status:
     description: Keep only operations in one of these statuses.
     type: list
@@ -50,40 +47,17 @@ options:
   operation_type:
     description: Keep only operations of this type.
     type: str
-  organization:
-    description: Keep only operations that target this organization.
-    type: int
+  organizations:
+    description: Keep only operations that target at least one of these organizations.
+    type: list
+    elements: int
   max_results:
-    description: Return at most this many operations (newest first); stops reading pages early.
+    description: Return at most this many operations, the newest ones (by creation time, then id).
     type: int
   page_size:
     description: Operations per page requested from the API (the emulator serves up to 1000).
     type: int
     default: 1000
-  wait_for:
-    description:
-      - With O(id), wait until the operation's status is one of these.
-      - The task fails when the operation ends in a status that is not listed, or when
-        O(wait_timeout) runs out; it then returns the last record in RV(operations) and
-        RV(wait.timed_out=true), so a playbook can wait in chunks with C(failed_when).
-      - While waiting, every poll asks the API to refresh the status.
-    type: list
-    elements: str
-    choices: [scheduled, in_progress, completed, failed, cancelled]
-  wait_timeout:
-    description: Seconds to wait at most for O(wait_for).
-    type: float
-    default: 3600
-  poll_interval:
-    description:
-      - Seconds between the first polls, and between polls once the expected moment has passed.
-      - At least C(0.1).
-    type: float
-    default: 2
-  max_poll_interval:
-    description: Longest pause between two polls, in seconds, at least C(0.1).
-    type: float
-    default: 30
 seealso:
   - module: zequenze.control.headless_operation
 """
@@ -100,7 +74,7 @@ EXAMPLES = r"""
 - name: List the operations still scheduled or running for organization 101
   zequenze.control.headless_operation_info:
     status: [scheduled, in_progress]
-    organization: 101
+    organizations: [101]
   register: active
 
 - name: The ten newest compliance reports
@@ -111,7 +85,8 @@ EXAMPLES = r"""
 - name: Come back to an operation and wait up to 50 s for it to end, without failing on timeout
   zequenze.control.headless_operation_info:
     id: "{{ report.operation.id | default('12345') }}"
-    wait_for: [completed, failed, cancelled]
+    wait: true
+    wait_for: ended
     wait_timeout: 50
   register: chunk
   failed_when: chunk.failed and not (chunk.wait.timed_out | default(false))
@@ -141,7 +116,7 @@ count:
   type: int
   sample: 1
 wait:
-  description: How the wait went (all zero without O(wait_for)).
+  description: How the wait went (all zero without O(wait)).
   returned: always
   type: dict
   contains:
@@ -198,10 +173,10 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     require_at_least,
     run_module,
     wait_argument_spec,
+    wait_goal,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    Goal,
     check_wait_outcome,
     record_view,
     wait_report,
@@ -215,13 +190,11 @@ def argument_spec():
     spec.update(wait_argument_spec())
     spec.update(
         id=dict(type="str"),
-        update_status=dict(type="bool", default=False),
         status=dict(type="list", elements="str", choices=STATUSES),
         operation_type=dict(type="str"),
-        organization=dict(type="int"),
+        organizations=dict(type="list", elements="int"),
         max_results=dict(type="int"),
         page_size=dict(type="int", default=1000),
-        wait_for=dict(type="list", elements="str", choices=STATUSES),
     )
     return spec
 
@@ -232,9 +205,9 @@ def wanted(params, record):
         return False
     if params["operation_type"] and record.get("operation_type") != params["operation_type"]:
         return False
-    if params["organization"] is not None:
-        orgs = ["%s" % o for o in record_view(record)["organizations"]]
-        if "%s" % params["organization"] not in orgs:
+    if params["organizations"]:
+        orgs = set("%s" % o for o in record_view(record)["organizations"])
+        if not orgs.intersection("%s" % o for o in params["organizations"]):
             return False
     return True
 
@@ -244,11 +217,11 @@ def run(module, operations):
     report = wait_report()
     if params["id"] is not None:
         record = operations.get(params["id"], update_status=params["update_status"])
-        if record is not None and params["wait_for"]:
-            goal = Goal.statuses_in(params["wait_for"])
+        if record is not None and params["wait"]:
+            goal = wait_goal(params["wait_for"])
             try:
                 result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                         params["max_poll_interval"], refresh_status=True,
+                                         params["max_poll_interval"], refresh_status=params["update_status"],
                                          refreshed=params["update_status"])
                 check_wait_outcome(result, goal)
             except ZequenzeError as error:
@@ -271,7 +244,7 @@ def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
         supports_check_mode=True,
-        required_by={"wait_for": "id"},
+        required_if=[("wait", True, ("id",))],
     )
     require_at_least(module, 1, ("max_results", "page_size"))
     run_module(module, run)

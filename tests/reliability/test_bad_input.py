@@ -256,8 +256,8 @@ def operation_args(emulator, bounded_waits: bool):
                         if dirty else [])),
             optional(force=pick(dirty, st.booleans()),
                      wait=st.booleans() if bounded_waits or not dirty else pick(dirty, st.booleans()),
-                     wait_for=pick(dirty, st.sampled_from(["started", "completed"])),
-                     refresh_status=pick(dirty, st.booleans()),
+                     wait_for=pick(dirty, st.sampled_from(["started", "completed", "ended"])),
+                     update_status=pick(dirty, st.booleans()),
                      max_failed_devices=pick(dirty, st.integers(0, 100), st.integers(-3, -1))),
         ).map(lambda parts: with_defaults(emulator, {**parts[0], **parts[1], **parts[2]}))
     return st.one_of(one(False), one(False), one(False), one(True))  # mostly sensible: the real paths run too
@@ -273,11 +273,11 @@ def info_args(emulator):
                 status=pick(dirty, st.lists(st.sampled_from(["scheduled", "in_progress", "completed", "failed"]),
                                             max_size=3), st.lists(st.sampled_from(["odd", ""]), max_size=2)),
                 operation_type=pick(dirty, st.sampled_from(TYPES), st.just("nope")),
-                organization=pick(dirty, st.integers(101, 125), st.integers(-5, 100)),
+                organizations=pick(dirty, st.lists(st.integers(101, 125), max_size=2), st.lists(st.integers(-5, 100), max_size=2)),
                 max_results=pick(dirty, st.integers(1, 2000), st.integers(-3, 0)),
                 page_size=pick(dirty, st.integers(1, 1000), st.integers(-3, 5000)),
-                wait_for=pick(dirty, st.lists(st.sampled_from(["scheduled", "in_progress", "completed", "failed"]),
-                                              min_size=1, max_size=2), st.lists(st.just("x"), max_size=2)),
+                wait=pick(dirty, st.booleans()),
+                wait_for=pick(dirty, st.sampled_from(["started", "completed", "ended"]), st.just("x")),
             ),
         ).map(lambda parts: with_defaults(emulator, {**parts[0], **parts[1]}))
     return st.one_of(one(False), one(False), one(False), one(True))  # mostly sensible: the real paths run too

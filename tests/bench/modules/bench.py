@@ -4,7 +4,7 @@
 
     bench.py tasks    headless_operation_info by id versus ansible.builtin.uri, per task
     bench.py wait     waiting for an operation that ends 20-90 s after it starts:
-                      headless_operation_info wait_for versus uri + until (delay 2)
+                      headless_operation_info wait versus uri + until (delay 2)
     bench.py listing  10,000 operations through the collection's client versus a bare
                       keep-alive requests loop over the same pages
 
@@ -122,7 +122,7 @@ def bench_wait(trials: int = 4, seed: int = 7) -> bool:
         record = operation_lasting(rng, 20, 90, scale)
         op_id = record["id"]
         ours = [{"name": "module wait", "zequenze.control.headless_operation_info": {
-            "id": op_id, "wait_for": ["completed", "failed"], "wait_timeout": 300, "update_status": True}}]
+            "id": op_id, "wait": True, "wait_for": "ended", "wait_timeout": 300, "update_status": True}}]
         theirs = [{"name": "uri wait", "ansible.builtin.uri": {
             "url": f"{ENDPOINT}?id={op_id}&update_status=true",
             "headers": {"Authorization": "Bearer {{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"}},

@@ -164,7 +164,7 @@ def test_wait_until_completed(fake_api, capsys):
         fake_api.records = [op.record()]
         return response(201, op.record())
     fake_api.script[1] = keep
-    result = run_module(headless_operation, dict(NIGHTLY, wait=True, max_failed_devices=0), fake_api, capsys,
+    result = run_module(headless_operation, dict(NIGHTLY, wait=True, update_status=True, max_failed_devices=0), fake_api, capsys,
                         clock=clock)
     assert result["changed"] is True
     assert result["operation"]["status"] == "completed"
@@ -179,7 +179,7 @@ def test_wait_timeout_fails_with_the_record_and_wait_report(fake_api, capsys):
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
     args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-            "wait": True, "wait_timeout": 40, "refresh_status": False}
+            "wait": True, "wait_timeout": 40, "update_status": False}
     result = run_module(headless_operation, args, fake_api, capsys, clock=clock)
     assert result["failed"] is True
     assert result["changed"] is False  # found, not created

@@ -55,9 +55,9 @@ def test_lists_every_page(populated, capsys):
 @pytest.mark.parametrize("filters, expected", [
     ({"status": ["completed", "failed"]}, ["4", "3", "2"]),
     ({"operation_type": "compliance_report"}, ["6", "3"]),
-    ({"organization": 101}, ["6", "4", "2"]),
-    ({"organization": 101, "status": ["completed"], "max_results": 1}, ["4"]),
-    ({"id": "3", "organization": 101}, []),
+    ({"organizations": [101]}, ["6", "4", "2"]),
+    ({"organizations": [101], "status": ["completed"], "max_results": 1}, ["4"]),
+    ({"id": "3", "organizations": [101]}, []),
 ])
 def test_filters(populated, capsys, filters, expected):
     assert ids(run_module(headless_operation_info, filters, populated, capsys)) == expected
@@ -72,8 +72,8 @@ def test_max_results_stops_reading_pages(populated, capsys):
 def test_bad_numbers_name_the_option(populated, capsys):
     result = run_module(headless_operation_info, {"page_size": 0}, populated, capsys)
     assert result["msg"] == "page_size must be a finite number of at least 1, got 0"
-    result = run_module(headless_operation_info, {"wait_for": ["completed"]}, populated, capsys)
-    assert "wait_for" in result["msg"] and "id" in result["msg"]
+    result = run_module(headless_operation_info, {"wait": True}, populated, capsys)
+    assert "wait" in result["msg"] and "id" in result["msg"]
     assert populated.calls == []
 
 
@@ -82,7 +82,7 @@ def test_wait_for_resumes_a_wait(fake_api, capsys):
     op = SimulatedOperation(clock, op_id="8")
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
-    result = run_module(headless_operation_info, {"id": "8", "wait_for": ["completed"], "wait_timeout": 300},
+    result = run_module(headless_operation_info, {"id": "8", "wait": True, "wait_for": "completed", "wait_timeout": 300},
                         fake_api, capsys, clock=clock)
     assert ids(result) == ["8"]
     assert result["operations"][0]["status"] == "completed"
@@ -94,7 +94,7 @@ def test_wait_for_times_out_in_chunks(fake_api, capsys):
     op = SimulatedOperation(clock, op_id="8", per_device=3600)
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
-    args = {"id": "8", "wait_for": ["completed", "failed"], "wait_timeout": 50, "update_status": True}
+    args = {"id": "8", "wait": True, "wait_for": "ended", "wait_timeout": 50, "update_status": True}
     result = run_module(headless_operation_info, args, fake_api, capsys, clock=clock)
     assert result["failed"] is True
     assert result["wait"]["timed_out"] is True
@@ -105,14 +105,14 @@ def test_wait_for_times_out_in_chunks(fake_api, capsys):
 
 def test_wait_for_a_status_that_cannot_come(fake_api, capsys):
     fake_api.records = [make_record(8, status="failed")]
-    result = run_module(headless_operation_info, {"id": "8", "wait_for": ["completed"]}, fake_api, capsys)
+    result = run_module(headless_operation_info, {"id": "8", "wait": True, "wait_for": "completed"}, fake_api, capsys)
     assert result["failed"] is True
     assert "ended failed" in result["msg"]
     assert result["wait"]["timed_out"] is False
 
 
 def test_wait_for_an_unknown_id_is_an_empty_list(fake_api, capsys):
-    result = run_module(headless_operation_info, {"id": "8", "wait_for": ["completed"]}, fake_api, capsys)
+    result = run_module(headless_operation_info, {"id": "8", "wait": True}, fake_api, capsys)
     assert result["operations"] == [] and result.get("failed") is not True
 
 

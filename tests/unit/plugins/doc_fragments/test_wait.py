@@ -1,0 +1,21 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The wait doc fragment documents exactly the wait argument spec."""
+
+from __future__ import annotations
+
+import yaml
+
+from ansible_collections.zequenze.control.plugins.doc_fragments.wait import ModuleDocFragment
+from ansible_collections.zequenze.control.plugins.module_utils.api_module import wait_argument_spec
+
+
+def test_fragment_matches_the_argument_spec():
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    spec = wait_argument_spec()
+    assert sorted(documented) == sorted(spec)
+    for name, option in spec.items():
+        doc = documented[name]
+        assert doc["type"] == option["type"], name
+        assert doc.get("default") == option.get("default"), name
+        assert doc.get("choices") == option.get("choices"), name
