@@ -77,9 +77,8 @@ def validate(body, check_vocabulary=True):
     """
     problems = []
     vocabulary = _Vocabulary(problems) if check_vocabulary else _Vocabulary(None)
-    if not isinstance(body, dict):
-        problems.append(("data", "expected a JSON object"))
-    else:
+    body = _unwrapped(body, problems)
+    if body is not None:
         vocabulary.keys(body, TOP_LEVEL_KEYS, "")
         _check_operation_type(body, vocabulary, problems)
         _check_organizations(body.get("target_organizations"), problems)
@@ -105,12 +104,30 @@ def validate(body, check_vocabulary=True):
 
 def past_start_warning(body, now=None):
     """A warning when execute_at lies in the past beyond PAST_TOLERANCE (the API starts it at once)."""
-    execute_at = _parse_execute_at((body.get("schedule") or {}).get("execute_at"))
+    body = _unwrapped(body, []) or {}
+    schedule = body.get("schedule") if isinstance(body.get("schedule"), dict) else {}
+    execute_at = _parse_execute_at(schedule.get("execute_at"))
     now = now or datetime.datetime.now(datetime.timezone.utc)
     if execute_at is None or now - execute_at <= PAST_TOLERANCE:
         return None
     return ("schedule.execute_at %s is %s in the past: the API starts such an operation at once"
             % (execute_at.isoformat(), _duration(now - execute_at)))
+
+
+def _unwrapped(body, problems):
+    """The configuration itself: the body, or what its only key data holds (the API document's own form)."""
+    if isinstance(body, dict) and set(body) == {"data"}:
+        body = body["data"]
+        if isinstance(body, str):
+            try:
+                body = json.loads(body)
+            except ValueError:
+                problems.append(("data", "expected a JSON object as text, and the text is not valid JSON"))
+                return None
+    if not isinstance(body, dict):
+        problems.append(("data", "expected a JSON object, got %s" % _show(body)))
+        return None
+    return body
 
 
 class _Vocabulary:

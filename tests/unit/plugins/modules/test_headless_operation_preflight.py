@@ -87,8 +87,8 @@ def _assert_refused(result, api, field):
 @pytest.mark.parametrize("check_mode", [True, False], ids=["check", "real"])
 @pytest.mark.parametrize("field, structured, data, value", REJECTIONS,
                          ids=["%s=%s" % (r[0], r[3]) for r in REJECTIONS])
-def test_each_rejection_fails_before_the_api_in_both_forms(fake_api, capsys, check_mode, field, structured,
-                                                             data, value):
+def test_each_rejection_fails_before_the_api_in_both_forms(
+        fake_api, capsys, check_mode, field, structured, data, value):
     result = run_module(headless_operation, _changed(VALID, structured, value), fake_api, capsys,
                         check_mode=check_mode)
     _assert_refused(result, fake_api, field)
@@ -102,6 +102,16 @@ def test_each_rejection_fails_before_the_api_in_both_forms(fake_api, capsys, che
 def test_data_only_rejections(fake_api, capsys, check_mode, field, path, value):
     result = run_module(headless_operation, {"data": _changed(VALID_DATA, path, value)}, fake_api, capsys,
                         check_mode=check_mode)
+    _assert_refused(result, fake_api, field)
+
+
+@pytest.mark.parametrize("inner, field", [
+    ("[110, 111]", "data"), ("{", "data"), ('{"operation_type": "bogus", "target_organizations": [1]}', "operation_type"),
+    ({"operation_type": "inventory_audit", "target_organizations": [1], "schedule": {"execute_at": "soon"}},
+     "schedule.execute_at"),
+])
+def test_the_documents_data_wrapper_is_checked_inside(fake_api, capsys, inner, field):
+    result = run_module(headless_operation, {"data": {"data": inner}}, fake_api, capsys, check_mode=True)
     _assert_refused(result, fake_api, field)
 
 
@@ -170,8 +180,8 @@ def test_a_past_execute_at_warns_that_it_starts_at_once(fake_api, capsys):
 
 def test_a_found_operation_that_differs_warns_and_returns_the_drift(fake_api, capsys):
     stored = make_record(7, orgs=[101], types=["router"], statuses=["active"])
-    stored["operation_config"].update(priority="normal", options={"timeout_minutes": 120,
-                                                                   "update_firmware_info": False})
+    stored["operation_config"].update(
+        priority="normal", options={"timeout_minutes": 120, "update_firmware_info": False})
     fake_api.records = [stored]
     wanted = _changed(_changed(VALID, ("schedule", "priority"), "high"), ("options", "timeout_minutes"), 240)
     result = run_warned(wanted, fake_api, capsys)
