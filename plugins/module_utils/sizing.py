@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+from ansible_collections.zequenze.control.plugins.module_utils.records import (
     format_timestamp,
     is_terminal,
     record_view,
@@ -33,36 +33,36 @@ def overruns(record, body, window_minutes=None):
     A finished operation, or one without an estimate, has nothing to say.
     """
     view = record_view(record)
-    if is_terminal(view["status"]):
+    if is_terminal(view.status):
         return []
     found = []
-    estimate = view["estimated_duration_minutes"]
-    devices = view["total_devices"]
+    estimate = view.estimated_duration_minutes
+    devices = view.total_devices
     options = body.get("options") if isinstance(body.get("options"), dict) else {}
     timeout = options.get("timeout_minutes", API_DEFAULT_TIMEOUT_MINUTES)
     if estimate is not None and isinstance(timeout, int) and estimate > timeout:
         found.append(
             "the API estimates %s minutes for operation %s (%s devices), more than its timeout_minutes %s: "
             "it would end failed at its timeout, part done. Give it fewer organizations or device types, "
-            "or a larger timeout_minutes" % (estimate, view["id"], devices, timeout))
+            "or a larger timeout_minutes" % (estimate, view.id, devices, timeout))
     completion = _estimated_completion(view)
-    start = view["scheduled_for"]
+    start = view.scheduled_for
     if window_minutes is not None and completion is not None and start is not None:
         window_end = start + datetime.timedelta(minutes=window_minutes)
         if completion > window_end:
             found.append(
                 "the API estimates that operation %s ends at %s, after the %s-minute window that ends at %s. "
                 "Give it fewer organizations, or a longer window" % (
-                    view["id"], format_timestamp(completion), window_minutes, format_timestamp(window_end)))
+                    view.id, format_timestamp(completion), window_minutes, format_timestamp(window_end)))
     return found
 
 
 def _estimated_completion(view):
-    if view["estimated_completion"] is not None:
-        return view["estimated_completion"]
-    if view["scheduled_for"] is not None and view["estimated_duration_minutes"] is not None:
+    if view.estimated_completion is not None:
+        return view.estimated_completion
+    if view.scheduled_for is not None and view.estimated_duration_minutes is not None:
         try:
-            return view["scheduled_for"] + datetime.timedelta(minutes=view["estimated_duration_minutes"])
+            return view.scheduled_for + datetime.timedelta(minutes=view.estimated_duration_minutes)
         except OverflowError:
             return None
     return None

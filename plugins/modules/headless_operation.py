@@ -335,18 +335,14 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
 )
 from ansible_collections.zequenze.control.plugins.module_utils.drift import drift, drift_warning
 from ansible_collections.zequenze.control.plugins.module_utils.errors import EstimateExceededError, ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    OperationIdentity,
-    check_wait_outcome,
-    record_summary,
-    wait_report,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
 from ansible_collections.zequenze.control.plugins.module_utils.preflight import (
     SCOPE_NOTE,
     past_start_warning,
     request_body,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.sizing import overruns
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
 

@@ -176,11 +176,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     wait_goal,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    check_wait_outcome,
-    record_view,
-    wait_report,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.records import record_view
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
 
 STATUSES = ["scheduled", "in_progress", "completed", "failed", "cancelled"]
 
