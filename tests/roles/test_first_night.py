@@ -2,12 +2,15 @@
 emulator: every operation it schedules ends completed. Sizing the role's defaults would not fit
 is warned about when it is scheduled, before anything fails."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import pytest
 
-from emulator_process import EmulatorProcess
-from playbook_runner import Api, Playbooks, wait_until
+from tests.support.api import Api
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.playbooks import Playbooks, wait_until
 
 README_EXTRA_VARS = {"nightly_inventory_sync_organizations": [101, 102, 103]}
 TERMINAL = {"completed", "failed", "cancelled"}
