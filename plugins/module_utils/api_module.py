@@ -17,11 +17,11 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     Client,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    MIN_POLL_INTERVAL,
-    TERMINAL_STATUSES,
-    Goal,
-    Operations,
+from ansible_collections.zequenze.control.plugins.module_utils.operations import MIN_POLL_INTERVAL, Operations
+from ansible_collections.zequenze.control.plugins.module_utils.waiting import (
+    WAIT_FOR_CHOICES,
+    wait_for_all,
+    wait_report,
 )
 
 
@@ -41,9 +41,6 @@ def connection_argument_spec():
     )
 
 
-WAIT_FOR_CHOICES = ("started", "completed", "ended")
-
-
 def wait_argument_spec():
     """The waiting and status refresh options of plugins/doc_fragments/wait.py."""
     return dict(
@@ -54,15 +51,6 @@ def wait_argument_spec():
         poll_interval=dict(type="float", default=2),
         max_poll_interval=dict(type="float", default=30),
     )
-
-
-def wait_goal(wait_for):
-    """The Goal a wait_for choice names."""
-    if wait_for == "started":
-        return Goal.started()
-    if wait_for == "ended":
-        return Goal(TERMINAL_STATUSES, "completion", failure_is_success=True)
-    return Goal.completed()
 
 
 def require_at_least(module, minimum, names):
@@ -95,24 +83,36 @@ def operations_for(module):
 
 
 def fail(module, error, **result):
-    """fail_json for a ZequenzeError, keeping whatever the task already has to report."""
+    """fail_json for a ZequenzeError, keeping whatever the task already has to report: the one place."""
     kwargs = dict(result)
+    if not module._diff:
+        kwargs.pop("diff", None)
     kwargs.update(error.to_result())
     module.fail_json(**kwargs)
 
 
+def wait_step(module, operations, records, partial, **kwargs):
+    """Wait for records as the module's wait options say; return (records, wait report).
+
+    partial(records, report) is the task's result so far; a wait that fails
+    fails the task with it, holding the last records seen. kwargs go to wait_for_all.
+    """
+    try:
+        waited = wait_for_all(operations, records, module.params, **kwargs)
+    except ZequenzeError as error:
+        fail(module, error, **partial(error.wait_result.records, wait_report(error.wait_result)))
+    return waited.records, wait_report(waited)
+
+
 def run_module(module, run):
-    """Run run(module, operations) -> (changed, record, diff, extra) and exit."""
+    """Run run(module, operations) -> the task result (diff included) and exit."""
     operations = operations_for(module)
     try:
-        changed, record, diff, extra = run(module, operations)
+        result = run(module, operations)
     except ZequenzeError as error:
-        fail(module, error, **getattr(error, "result", {}))
+        fail(module, error)
     finally:
         operations.client.close()
-    result = dict(extra, changed=changed)
-    if record is not None:
-        result["operation"] = record
-    if diff is not None and module._diff:
-        result["diff"] = diff
+    if not module._diff:
+        result.pop("diff", None)
     module.exit_json(**result)

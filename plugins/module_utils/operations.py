@@ -634,6 +634,11 @@ class Operations:
         return WaitResult(record, self._clock() - started, polls, False, None, failed_polls)
 
 
+def newest_first(records):
+    """The records sorted newest first: by created_at, then by id; records without a creation time last."""
+    return sorted(records, key=_newest_first_key)
+
+
 def _newest_first_key(record):
     view = record_view(record)
     created = view["created_at"]

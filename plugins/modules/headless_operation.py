@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - zequenze.control.connection
   - zequenze.control.wait
+  - zequenze.control.wait.polling
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -277,16 +278,14 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     require_at_least,
     run_module,
     wait_argument_spec,
-    wait_goal,
+    wait_step,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import (
     OperationIdentity,
     build_request_body,
-    check_wait_outcome,
     record_summary,
-    wait_report,
 )
+from ansible_collections.zequenze.control.plugins.module_utils.waiting import wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
 
@@ -316,32 +315,37 @@ def argument_spec():
 def run(module, operations):
     params = module.params
     body = build_request_body(params)
+    record, created = ensure_operation(operations, body, params["force"], module.check_mode)
+    result = dict(changed=created, created=created, request=body, wait=wait_report(),
+                  diff=operation_diff(body, None if created else record))
+    if params["wait"] and record is not None and not module.check_mode:
+        (record,), result["wait"] = wait_step(module, operations, [record], partial(result), created=created,
+                                              max_failed_devices=params["max_failed_devices"])
+    return dict(result, operation=record) if record is not None else result
+
+
+def ensure_operation(operations, body, force, check_mode):
+    """(record, created): the matching operation, or the one created (None in check mode)."""
     identity = OperationIdentity.from_body(body)
     same = operations.find_matches(identity, any_state=True)
     existing = [r for r in same if identity.matches(r)]
-    if existing and not params["force"]:
-        summary = record_summary(existing[0])
-        record, created, diff = existing[0], False, {"before": summary, "after": summary}
-    elif module.check_mode:
-        diff = {"before": {}, "after": body}
-        return True, None, diff, {"created": True, "request": body, "wait": wait_report()}
-    else:
-        record = operations.create(body, identity, known_ids=[r.get("id") for r in same])
-        created, diff = True, {"before": {}, "after": body}
-    extra = {"created": created, "request": body, "wait": wait_report()}
-    if params["wait"] and not module.check_mode:
-        goal = wait_goal(params["wait_for"])
-        try:
-            result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                     params["max_poll_interval"], params["update_status"], created=created)
-            check_wait_outcome(result, goal, params["max_failed_devices"])
-        except ZequenzeError as error:
-            error.result = dict(extra, changed=created, operation=error.wait_result.record,
-                                wait=wait_report(error.wait_result))
-            raise
-        record = result.record
-        extra["wait"] = wait_report(result)
-    return created, record, diff, extra
+    if existing and not force:
+        return existing[0], False
+    if check_mode:
+        return None, True
+    return operations.create(body, identity, known_ids=[r.get("id") for r in same]), True
+
+
+def operation_diff(body, existing):
+    """The body that is sent, or the identity of the operation that satisfies the task."""
+    if existing is None:
+        return {"before": {}, "after": body}
+    summary = record_summary(existing)
+    return {"before": summary, "after": summary}
+
+
+def partial(result):
+    return lambda records, report: dict(result, operation=records[0], wait=report)
 
 
 def main():
