@@ -16,11 +16,9 @@ __metaclass__ = type
 from collections import namedtuple
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import WaitTimeoutError, ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    TERMINAL_STATUSES,
-    Goal,
-    check_wait_outcome,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import Goal
 
 WAIT_FOR_CHOICES = ("started", "completed", "ended")
 
@@ -35,14 +33,6 @@ def wait_goal(wait_for):
     if wait_for == "ended":
         return Goal(TERMINAL_STATUSES, "completion", failure_is_success=True)
     return Goal.completed()
-
-
-def wait_report(result=None):
-    """The wait return value of a WaitResult or a Waited; no result means nothing was waited for."""
-    if result is None:
-        return {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
-    return {"elapsed": round(result.elapsed, 3), "polls": result.polls, "failed_polls": result.failed_polls,
-            "timed_out": result.timed_out}
 
 
 def wait_for_all(operations, records, params, created=False, refreshed=False, max_failed_devices=None):

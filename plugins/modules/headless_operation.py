@@ -280,12 +280,9 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     wait_argument_spec,
     wait_step,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    OperationIdentity,
-    build_request_body,
-    record_summary,
-)
-from ansible_collections.zequenze.control.plugins.module_utils.waiting import wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
+from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
 

@@ -191,8 +191,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     wait_argument_spec,
     wait_step,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.operations import newest_first, record_view
-from ansible_collections.zequenze.control.plugins.module_utils.waiting import wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.records import newest_first_key, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
 STATUSES = ["scheduled", "in_progress", "completed", "failed", "cancelled"]
 
@@ -219,7 +219,7 @@ def wanted(params, record):
     if params["operation_type"] and record.get("operation_type") != params["operation_type"]:
         return False
     if params["organizations"]:
-        orgs = set("%s" % o for o in record_view(record)["organizations"])
+        orgs = set("%s" % o for o in record_view(record).organizations)
         return bool(orgs.intersection("%s" % o for o in params["organizations"]))
     return True
 
@@ -232,7 +232,7 @@ def listed(operations, params):
     """The listing, filtered, newest first, cut at max_results."""
     records = [r for r in operations.list(update_status=params["update_status"], page_size=params["page_size"])
                if wanted(params, r)]
-    return found(newest_first(records)[:params["max_results"]])
+    return found(sorted(records, key=newest_first_key)[:params["max_results"]])
 
 
 def run(module, operations):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 # One reader of the API's records for modules and filters alike.
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
+from ansible_collections.zequenze.control.plugins.module_utils.records import (
     ACTIVE_STATUSES,
     UTC as _UTC,
     parse_timestamp as _parse_timestamp,

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zequenze.control.plugins.module_utils.operations import ACTIVE_STATUSES
+from ansible_collections.zequenze.control.plugins.module_utils.records import ACTIVE_STATUSES
 from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, summarize
 
 ATTENTION_CATEGORIES = ("overdue", "stalled", "failed")

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zequenze.control.plugins.module_utils.operations import MIN_POLL_INTERVAL
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.modules import headless_operation, headless_operation_info
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import module_args
 

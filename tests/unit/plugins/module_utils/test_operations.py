@@ -25,22 +25,22 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     WaitTimeoutError,
     ZequenzeError,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.operations import (
-    EtaEstimator,
-    Goal,
-    OperationIdentity,
-    Operations,
-    WaitResult,
-    build_request_body,
-    check_wait_outcome,
+from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
+from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+from ansible_collections.zequenze.control.plugins.module_utils.records import (
     describe,
     format_timestamp,
     is_terminal,
     parse_timestamp,
-    record_summary,
     record_view,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import (
+    WaitResult,
+    check_wait_outcome,
     wait_report,
 )
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import EtaEstimator, Goal
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
     BASE,
     TOKEN,
@@ -825,7 +825,7 @@ def test_results_that_are_not_records_are_errors(result):
 
 
 def test_server_now_of_odd_running_records():
-    from ansible_collections.zequenze.control.plugins.module_utils.operations import _server_now
+    from ansible_collections.zequenze.control.plugins.module_utils.waiter import _server_now
     updated = parse_timestamp("2030-01-15T10:30:00Z")
     base = dict(status="in_progress", created_at="2030-01-15T10:05:00Z", scheduled_for="2030-01-15T10:00:00Z",
                 updated_at="2030-01-15T10:30:00Z", estimated_completion="2030-01-15T11:05:00Z")
@@ -838,3 +838,11 @@ def test_server_now_of_odd_running_records():
     no_eta = make_record(1, total_devices=60, **base)
     no_eta["estimated_completion"] = None
     assert _server_now(record_view(no_eta)) == updated
+
+
+def test_a_record_reads_by_attribute_key_and_position():
+    view = record_view(GET_RECORD)
+    assert record_view(view) is view
+    assert view["status"] == view.status and view[0] == view.id
+    with pytest.raises(KeyError):
+        view["no_such_field"]

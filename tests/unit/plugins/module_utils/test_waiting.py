@@ -15,7 +15,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     WaitTimeoutError,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
-from ansible_collections.zequenze.control.plugins.module_utils.waiting import wait_for_all, wait_goal, wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.waiting import wait_for_all, wait_goal
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
     BASE,
     TOKEN,

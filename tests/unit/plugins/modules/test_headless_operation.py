@@ -16,6 +16,7 @@ from ansible_collections.zequenze.control.plugins.modules import headless_operat
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
     TOKEN,
     FakeClock,
+    bearer_header,
     SimulatedOperation,
     make_record,
     response,
@@ -123,15 +124,16 @@ def test_bad_input_names_the_field(fake_api, capsys):
     assert result["failed"] is True
     assert "schedule.execute_at" in result["msg"]
     result = run_module(headless_operation, dict(NIGHTLY, wait_timeout=-1), fake_api, capsys)
-    assert result["msg"] == "wait_timeout must be a finite number of at least 0, got -1.0"
-    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf")):
+    assert result["msg"] == "wait_timeout must be a number from 0 to 1000000000.0, got -1.0"
+    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf"),
+                        ("timeout", 1e12), ("wait_timeout", "1e300")):
         result = run_module(headless_operation, dict(NIGHTLY, **{name: value}), fake_api, capsys)
-        assert result["msg"].startswith("%s must be a finite number of at least " % name)
+        assert result["msg"].startswith("%s must be a number from " % name)
     result = run_module(headless_operation, dict(NIGHTLY, timeout=0), fake_api, capsys)
-    assert result["msg"] == "timeout must be a finite number of at least 0.1, got 0.0"
+    assert result["msg"] == "timeout must be a number from 0.1 to 86400.0, got 0.0"
     for name in ("poll_interval", "max_poll_interval"):
         result = run_module(headless_operation, dict(NIGHTLY, **{name: 0}), fake_api, capsys)
-        assert result["msg"] == "%s must be a finite number of at least 0.1, got 0.0" % name
+        assert result["msg"] == "%s must be a number from 0.1 to 1000000000.0, got 0.0" % name
     result = run_module(headless_operation, dict(NIGHTLY, max_failed_devices=-2), fake_api, capsys)
     assert result["msg"] == "max_failed_devices must be a finite number of at least 0, got -2"
     assert fake_api.calls == []
@@ -255,15 +257,15 @@ def test_connection_options_come_from_the_environment(fake_api, capsys, monkeypa
     monkeypatch.setenv("ZEQUENZE_API_TOKEN", "env-token")
     monkeypatch.setenv("ZEQUENZE_TIMEOUT", "12")
     monkeypatch.setenv("ZEQUENZE_MAX_RETRIES", "0")
-    monkeypatch.setenv("ZEQUENZE_CA_PATH", "/etc/zq-ca.pem")
+    monkeypatch.setenv("ZEQUENZE_CA_PATH", __file__)
     fake_api.script = [response(503, {"detail": "busy"})]
     result = run_module(headless_operation, NIGHTLY, fake_api, capsys, token=None)
     assert result["failed"] is True and result["status"] == 503
     call = fake_api.calls[0]
     assert call["url"] == "https://env.example.test/api/v1/inventory_device_serial_headless_operation/"
     assert call["timeout"] == (10.0, 12.0)
-    assert fake_api.session.headers["Authorization"] == "Bearer env-token"
-    assert fake_api.session.verify == "/etc/zq-ca.pem"
+    assert bearer_header(fake_api.session) == "Bearer env-token"
+    assert fake_api.session.verify == __file__
     assert "env-token" not in json.dumps(result)
 
 
@@ -271,7 +273,7 @@ def test_token_with_a_trailing_newline_is_stripped(fake_api, capsys):
     fake_api.script = [response(200, {"count": 0, "next": None, "results": []})]
     result = run_module(headless_operation, NIGHTLY, fake_api, capsys, token=TOKEN + "\n")
     assert result["changed"] is True
-    assert fake_api.session.headers["Authorization"] == "Bearer " + TOKEN
+    assert bearer_header(fake_api.session) == "Bearer " + TOKEN
 
 
 @pytest.mark.parametrize("token", ["abc\x01def", "abc\u20acdef"])
