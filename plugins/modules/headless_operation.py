@@ -36,7 +36,9 @@ attributes:
     support: full
   diff_mode:
     support: full
-    details: The diff shows the request body that is or would be sent, or the identity of the matching operation.
+    details:
+      - When an operation is (or would be) created, V(before) is empty and V(after) is the request body.
+      - When a matching operation satisfies the task, both show its identity.
   platform:
     platforms: all
   action_group:
@@ -179,12 +181,10 @@ operation:
     status: scheduled
     created_at: "2024-01-15T14:30:00Z"
     scheduled_for: "2024-01-16T02:00:00Z"
-    estimated_duration_minutes: 90
     target_device_count: 245
     operation_config:
       organizations: [101, 102, 103]
       device_types: [router, switch]
-    monitoring_url: /api/v1/inventory_device_serial_headless_operation/?id=67890
   contains:
     id:
       description: The operation ID.
@@ -220,10 +220,8 @@ wait:
       type: int
     failed_polls:
       description:
-        - How many of the polls failed with an error that may pass on its own (connection refused or
-          dropped, a timeout, HTTP 429 or 5xx) after the client's O(max_retries) retries. Such a poll does not
-          end the wait, which polls again after a pause until O(wait_timeout) runs out, so the wait rides
-          through an API restart.
+        - Polls that failed with an error that may pass on its own (refused, dropped, timed out, HTTP 429 or
+          5xx) after O(max_retries); the wait goes on until O(wait_timeout), riding through an API restart.
       type: int
     timed_out:
       description: Whether O(wait_timeout) ran out.
@@ -233,19 +231,6 @@ wait:
     polls: 4
     failed_polls: 0
     timed_out: false
-diff:
-  description:
-    - With C(--diff). When an operation is (or would be) created, V(before) is empty and V(after)
-      is the request body. When a matching operation satisfies the task, both show its identity.
-  returned: when diff mode is on
-  type: dict
-  sample:
-    before: {}
-    after:
-      operation_type: bulk_serial_sync
-      target_organizations: [101, 102]
-      schedule:
-        execute_at: "2024-01-16T02:00:00Z"
 status:
   description: The HTTP status of the API's error answer.
   returned: when the API answered with an error
@@ -280,7 +265,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     wait_argument_spec,
     wait_step,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
+from ansible_collections.zequenze.control.plugins.module_utils.identity import record_summary
 from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
@@ -312,25 +297,13 @@ def argument_spec():
 def run(module, operations):
     params = module.params
     body = build_request_body(params)
-    record, created = ensure_operation(operations, body, params["force"], module.check_mode)
+    record, created = operations.ensure(body, params["force"], module.check_mode)
     result = dict(changed=created, created=created, request=body, wait=wait_report(),
                   diff=operation_diff(body, None if created else record))
     if params["wait"] and record is not None and not module.check_mode:
         (record,), result["wait"] = wait_step(module, operations, [record], partial(result), created=created,
                                               max_failed_devices=params["max_failed_devices"])
     return dict(result, operation=record) if record is not None else result
-
-
-def ensure_operation(operations, body, force, check_mode):
-    """(record, created): the matching operation, or the one created (None in check mode)."""
-    identity = OperationIdentity.from_body(body)
-    same = operations.find_matches(identity, any_state=True)
-    existing = [r for r in same if identity.matches(r)]
-    if existing and not force:
-        return existing[0], False
-    if check_mode:
-        return None, True
-    return operations.create(body, identity, known_ids=[r.get("id") for r in same]), True
 
 
 def operation_diff(body, existing):

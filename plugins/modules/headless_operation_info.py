@@ -144,10 +144,8 @@ wait:
       type: int
     failed_polls:
       description:
-        - How many of the polls failed with an error that may pass on its own (connection refused or
-          dropped, a timeout, HTTP 429 or 5xx) after the client's O(max_retries) retries. Such a poll does not
-          end the wait, which polls again after a pause until O(wait_timeout) runs out, so the wait rides
-          through an API restart.
+        - Polls that failed with an error that may pass on its own (refused, dropped, timed out, HTTP 429 or
+          5xx) after O(max_retries); the wait goes on until O(wait_timeout), riding through an API restart.
       type: int
     timed_out:
       description: Whether O(wait_timeout) ran out.

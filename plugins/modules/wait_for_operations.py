@@ -68,18 +68,19 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Wait up to two hours for the operations created earlier, printing progress every 30 s
+- name: Wait up to two hours for the compliance report started earlier, printing progress every 30 s
   zequenze.control.wait_for_operations:
-    ids: "{{ created.results | map(attribute='operation.id') | list }}"
+    ids: ["{{ report.operation.id | default('12345') }}"]
     wait_for: ended
     wait_timeout: 7200
     update_status: true
   register: waited
 
-- name: Resume in a later job; a timeout is not a failure here
+- name: Resume in a later job for five seconds at most; a timeout is not a failure here
   zequenze.control.wait_for_operations:
-    ids: ["12345"]
-    wait_timeout: 600
+    ids: ["{{ nightly.operation.id | default('12345') }}"]
+    wait_timeout: 5
+    report_interval: 5
   register: again
   failed_when: again.failed and not again.wait.timed_out
 """

@@ -37,11 +37,16 @@ class ChunkedWait:
         deadline = self._clock() + max(0.0, float(wait_timeout))
         records, pending = {}, list(ids)
         totals = {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
+        overhead = 0.0
         while True:
             # The first chunk always runs, so every operation has a record even with no time left.
-            chunk = max(0.0, min(float(report_interval), deadline - self._clock()))
+            # A chunk also spends time outside its wait (starting the module, reading): leave room for
+            # that, so a line comes at least every report_interval.
+            chunk = max(0.0, min(float(report_interval) - overhead, deadline - self._clock()))
+            started = self._clock()
             answer = self._run_chunk(pending, chunk)
             report = answer.get("wait") or {}
+            overhead = max(0.0, self._clock() - started - report.get("elapsed", 0.0))
             for key in ("elapsed", "polls", "failed_polls"):
                 totals[key] += report.get(key, 0)
             records.update(("%s" % r.get("id"), r) for r in answer.get("operations") or [])

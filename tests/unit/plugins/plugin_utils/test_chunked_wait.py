@@ -68,6 +68,19 @@ def test_a_timeout_fails_with_the_one_message_and_the_records():
     assert len(lines) == 4
 
 
+def test_time_spent_outside_the_wait_shortens_the_next_chunk():
+    clock = FakeClock()
+    api = ChunkedApi(clock, {"1": 1000})
+    run_chunk = api.run_chunk
+
+    def slow_start(ids, seconds):
+        clock.sleep(2)  # the module takes 2 s to start and read
+        return run_chunk(ids, seconds)
+    result = ChunkedWait(slow_start, [].append, clock=clock.monotonic).run(["1"], "ended", 20, 10)
+    assert [seconds for _ids, seconds in api.chunks] == [10, 8]
+    assert result["wait"]["timed_out"] is True
+
+
 def test_no_time_left_still_reads_every_operation_once():
     clock = FakeClock()
     api = ChunkedApi(clock, {"1": 10, "2": 0})
