@@ -17,7 +17,7 @@ from collections import namedtuple
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import WaitTimeoutError, ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES
-from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import Goal
 
 WAIT_FOR_CHOICES = ("started", "completed", "ended")

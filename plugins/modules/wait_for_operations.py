@@ -64,7 +64,7 @@ options:
     default: 30
 seealso:
   - module: zequenze.control.headless_operation_info
-  - role: zequenze.control.wait_for_operations
+  - module: zequenze.control.headless_operation
 """
 
 EXAMPLES = r"""

@@ -29,8 +29,8 @@ class ChunkedApi:
         self.clock.sleep(spent)
         records = [make_record(i, status=self.status(i), orgs=[101]) for i in known]
         timed_out = any(r["status"] == "in_progress" for r in records)
-        answer = {"operations": records, "wait": {"elapsed": spent, "polls": 1, "failed_polls": 0,
-                                                    "timed_out": timed_out}}
+        report = {"elapsed": spent, "polls": 1, "failed_polls": 0, "timed_out": timed_out}
+        answer = {"operations": records, "wait": report}
         if timed_out:
             answer.update(failed=True, msg="Timed out after %.0f s waiting for operation" % seconds)
         return answer
