@@ -20,7 +20,7 @@ WaitResult = namedtuple("WaitResult", ["record", "elapsed", "polls", "timed_out"
 
 
 def wait_report(result=None):
-    """The wait return value of a WaitResult (or a Waited); no result means nothing was waited for."""
+    """The wait return value; no result means nothing was waited for."""
     if result is None:
         return {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
     return {"elapsed": round(result.elapsed, 3), "polls": result.polls, "failed_polls": result.failed_polls,
@@ -39,8 +39,7 @@ def check_wait_outcome(result, goal, max_failed_devices=None):
             "Timed out after %.0f s waiting for %s to reach %s%s" % (
                 result.elapsed, describe(view), " or ".join(sorted(goal.statuses)),
                 "; the last poll failed: %s" % result.last_error if result.last_error else ""),
-            hint="Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info",
-            wait_result=result)
+            hint=_timeout_hint(result), wait_result=result)
     failed = is_terminal(view.status) and view.status != "completed"
     if goal.unreachable(view) or (failed and not goal.failure_is_success):
         raise OperationFailedError(
@@ -51,6 +50,16 @@ def check_wait_outcome(result, goal, max_failed_devices=None):
             "%s has %s failed devices, more than max_failed_devices (%s)" % (
                 _capitalized(describe(view)), view.failed_devices, max_failed_devices),
             hint=_error_summary_hint(view), wait_result=result)
+
+
+def _timeout_hint(result):
+    """The advice for a timed-out wait: about the API when it stopped answering, else about wait_timeout."""
+    if result.last_error:
+        # A longer wait_timeout would not help against an API that does not answer.
+        return ("The API did not answer the last poll: check that it is up and reachable at api_url "
+                "(network, proxy, TLS). The operation keeps running on the API; wait for it again "
+                "later with zequenze.control.headless_operation_info (id and wait=true)")
+    return "Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info"
 
 
 def _capitalized(text):
