@@ -159,7 +159,7 @@ async def _memory(emulator):
     tracemalloc.start()
     deadline = time.time() + 600
     while received < MEMORY_EVENTS and time.time() < deadline:
-        for _ in range(MEMORY_BATCH):
+        for _batch_item in range(MEMORY_BATCH):
             _create(emulator, index)
             index += 1
         want = min(MEMORY_EVENTS, received + MEMORY_BATCH * 3)
