@@ -23,6 +23,15 @@ description:
   - Can wait for the operation to start or to finish, polling patiently and using the API's
     C(estimated_completion) to avoid useless polls.
   - In check mode the module looks for matching operations (read-only requests) and never creates one.
+  - "Before any request, in check mode as in a real run and for O(data) as for the structured options, the
+    module checks the request against the API's contract: the operation types, device types and statuses,
+    priorities and keys it knows, the O(options) C(timeout_minutes) range, the O(schedule.execute_at) format
+    and the organization ids. A request the API would refuse fails naming each bad field, and nothing is sent."
+  - "What cannot be known without creating the operation is not checked: whether the token's scope
+    includes every organization (the API answers HTTP 403). Check mode says so in RV(unverified)."
+  - "Warnings: an O(schedule.execute_at) more than five minutes in the past (the API starts the operation
+    at once); a found operation whose priority or options differ from the task's (see RV(drift)); an API
+    estimate longer than the operation's C(timeout_minutes) or past the end of O(window_minutes)."
 author:
   - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
@@ -35,7 +44,9 @@ attributes:
     support: full
   diff_mode:
     support: full
-    details: The diff shows the request body that is or would be sent, or the identity of the matching operation.
+    details:
+      - When an operation is (or would be) created, V(before) is empty and V(after) is the request body.
+      - When a matching operation satisfies the task, both show its identity.
   platform:
     platforms: all
   action_group:
@@ -86,13 +97,14 @@ options:
   options:
     description:
       - Operation options, sent as given. Known keys are C(update_firmware_info) (bool),
-        C(validate_connectivity) (bool) and C(timeout_minutes) (int, 1 to 1440); other keys
-        are passed through to the API.
+        C(validate_connectivity) (bool) and C(timeout_minutes) (int, 1 to 1440; the API gives
+        up an operation after it). Other keys fail unless O(validate_vocabulary=false).
     type: dict
   data:
     description:
       - The whole operation configuration, as a JSON object string or a mapping, sent as is.
-        This is the API document's own C(data) parameter.
+        This is the API document's own C(data) parameter. C(schedule.execute_at=now) in it is dropped
+        before sending, as with O(schedule.execute_at=now); the same checks as for the structured options apply.
       - Mutually exclusive with O(operation_type), O(organizations), O(device_filters),
         O(schedule) and O(options). Its fields still decide the identity.
     type: raw
@@ -105,8 +117,31 @@ options:
       - After waiting, fail when the operation has more failed devices than this.
       - Checked against the last record, so it is meaningful with O(wait=true).
     type: int
+  validate_vocabulary:
+    description:
+      - Check operation types, device types and statuses, priorities and keys against the values this
+        collection knows before sending anything.
+      - Set V(false) for values an API newer than this collection accepts. Formats, ranges and types
+        are checked either way.
+    type: bool
+    default: true
+  window_minutes:
+    description:
+      - Length in minutes of the maintenance window that opens at the operation's scheduled start.
+        When the API estimates that the operation ends after it, the task warns (or fails, see O(on_overrun)).
+      - At least C(1). No window check when omitted.
+    type: int
+  on_overrun:
+    description:
+      - What to do when the API's estimate for the operation (found or created) exceeds its
+        C(timeout_minutes), or ends after O(window_minutes).
+      - V(warn) reports it and succeeds; V(fail) fails the task. The operation exists either way
+        (the estimate comes with the API's answer) and runs as scheduled.
+    type: str
+    choices: [warn, fail]
+    default: warn
 notes:
-  - Check mode does not wait.
+  - Check mode does not wait, and cannot know the API's estimate, which comes with the created operation.
 seealso:
   - module: zequenze.control.headless_operation_info
 """
@@ -178,12 +213,10 @@ operation:
     status: scheduled
     created_at: "2024-01-15T14:30:00Z"
     scheduled_for: "2024-01-16T02:00:00Z"
-    estimated_duration_minutes: 90
     target_device_count: 245
     operation_config:
       organizations: [101, 102, 103]
       device_types: [router, switch]
-    monitoring_url: /api/v1/inventory_device_serial_headless_operation/?id=67890
   contains:
     id:
       description: The operation ID.
@@ -219,10 +252,8 @@ wait:
       type: int
     failed_polls:
       description:
-        - How many of the polls failed with an error that may pass on its own (connection refused or
-          dropped, a timeout, HTTP 429 or 5xx) after the client's O(max_retries) retries. Such a poll does not
-          end the wait, which polls again after a pause until O(wait_timeout) runs out, so the wait rides
-          through an API restart.
+        - Polls that failed with an error that may pass on its own (refused, dropped, timed out, HTTP 429 or
+          5xx) after O(max_retries); the wait goes on until O(wait_timeout), riding through an API restart.
       type: int
     timed_out:
       description: Whether O(wait_timeout) ran out.
@@ -232,19 +263,27 @@ wait:
     polls: 4
     failed_polls: 0
     timed_out: false
-diff:
+drift:
   description:
-    - With C(--diff). When an operation is (or would be) created, V(before) is empty and V(after)
-      is the request body. When a matching operation satisfies the task, both show its identity.
-  returned: when diff mode is on
+    - How the found operation differs from the task in what is not part of its identity
+      (C(schedule.priority) and each option the task sets), keyed by field. Empty when it does not,
+      or when the task created the operation.
+  returned: always
   type: dict
   sample:
-    before: {}
-    after:
-      operation_type: bulk_serial_sync
-      target_organizations: [101, 102]
-      schedule:
-        execute_at: "2024-01-16T02:00:00Z"
+    schedule.priority:
+      task: high
+      operation: normal
+    options.timeout_minutes:
+      task: 240
+      operation: 120
+unverified:
+  description: In check mode, when an operation would be created, what check mode could not verify without creating it.
+  returned: in check mode, when an operation would be created
+  type: list
+  elements: str
+  sample:
+    - "The token's scope (HTTP 403 for an organization outside it) cannot be known without creating the operation"
 status:
   description: The HTTP status of the API's error answer.
   returned: when the API answered with an error
@@ -256,8 +295,8 @@ detail:
   type: str
   sample: "invalid operation parameters: options.timeout_minutes"
 errors:
-  description: The API's field errors, each naming a field of the request.
-  returned: when the API answered with field errors
+  description: The field errors, each naming a field of the request, from the API or from the checks made before sending.
+  returned: when the API answered with field errors, or the request failed those checks
   type: list
   elements: dict
   sample:
@@ -274,15 +313,22 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zequenze.control.plugins.module_utils.api_module import (
     connection_argument_spec,
+    fail,
     require_at_least,
     run_module,
     wait_argument_spec,
-    wait_goal,
+    wait_step,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
-from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
-from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.drift import drift, drift_warning
+from ansible_collections.zequenze.control.plugins.module_utils.errors import EstimateExceededError
+from ansible_collections.zequenze.control.plugins.module_utils.identity import record_summary
+from ansible_collections.zequenze.control.plugins.module_utils.preflight import (
+    SCOPE_NOTE,
+    past_start_warning,
+    request_body,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.sizing import overruns
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
 
@@ -305,39 +351,60 @@ def argument_spec():
         data=dict(type="raw"),
         force=dict(type="bool", default=False),
         max_failed_devices=dict(type="int"),
+        validate_vocabulary=dict(type="bool", default=True),
+        window_minutes=dict(type="int"),
+        on_overrun=dict(type="str", choices=["warn", "fail"], default="warn"),
     )
     return spec
 
 
 def run(module, operations):
     params = module.params
-    body = build_request_body(params)
-    identity = OperationIdentity.from_body(body)
-    same = operations.find_matches(identity, any_state=True)
-    existing = [r for r in same if identity.matches(r)]
-    if existing and not params["force"]:
-        summary = record_summary(existing[0])
-        record, created, diff = existing[0], False, {"before": summary, "after": summary}
-    elif module.check_mode:
-        diff = {"before": {}, "after": body}
-        return True, None, diff, {"created": True, "request": body, "wait": wait_report()}
-    else:
-        record = operations.create(body, identity, known_ids=[r.get("id") for r in same])
-        created, diff = True, {"before": {}, "after": body}
-    extra = {"created": created, "request": body, "wait": wait_report()}
+    body = request_body(params)
+    warn(module, [past_start_warning(body)])
+    record, created = operations.ensure(body, params["force"], module.check_mode)
+    result = dict(changed=created, created=created, request=body, wait=wait_report(),
+                  diff=operation_diff(body, None if created else record), drift=found_drift(module, record, body, created))
+    if record is None:  # check mode, would create
+        return dict(result, unverified=[SCOPE_NOTE])
+    check_estimate(module, record, body, dict(result, operation=record))
     if params["wait"] and not module.check_mode:
-        goal = wait_goal(params["wait_for"])
-        try:
-            result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                     params["max_poll_interval"], params["update_status"], created=created)
-            check_wait_outcome(result, goal, params["max_failed_devices"])
-        except ZequenzeError as error:
-            error.result = dict(extra, changed=created, operation=error.wait_result.record,
-                                wait=wait_report(error.wait_result))
-            raise
-        record = result.record
-        extra["wait"] = wait_report(result)
-    return created, record, diff, extra
+        (record,), result["wait"] = wait_step(module, operations, [record], partial(result), created=created,
+                                              max_failed_devices=params["max_failed_devices"])
+    return dict(result, operation=record)
+
+
+def warn(module, sentences):
+    for sentence in sentences:
+        if sentence:
+            module.warn(sentence)
+
+
+def found_drift(module, record, body, created):
+    """How a found operation differs from the task outside its identity ({} for a new one), with a warning."""
+    differences = {} if created else drift(record, body)
+    warn(module, [drift_warning(record, differences) if differences else None])
+    return differences
+
+
+def operation_diff(body, existing):
+    """The body that is sent, or the identity of the operation that satisfies the task."""
+    if existing is None:
+        return {"before": {}, "after": body}
+    summary = record_summary(existing)
+    return {"before": summary, "after": summary}
+
+
+def partial(result):
+    return lambda records, report: dict(result, operation=records[0], wait=report)
+
+
+def check_estimate(module, record, body, result):
+    """Warn (or fail, with on_overrun=fail) when the API's estimate overruns the timeout or window."""
+    found = overruns(record, body, module.params["window_minutes"])
+    if found and module.params["on_overrun"] == "fail":
+        fail(module, EstimateExceededError("; ".join(found)), **result)
+    warn(module, found)
 
 
 def main():
@@ -349,6 +416,7 @@ def main():
         required_together=[("operation_type", "organizations")],
     )
     require_at_least(module, 0, ("max_failed_devices",))
+    require_at_least(module, 1, ("window_minutes",))
     run_module(module, run)
 
 
