@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The oldest supported ansible-core (meta/runtime.yml: >= 2.16) on Python 3.11:
 # unit tests, integration tests, sanity, and the package built, installed and documented
-# with that core's own tools; then galaxy-importer with Automation Hub certification's
-# pins. The newest (2.21 on Python 3.12, .venv) runs the same scripts in the other targets.
+# with that core's own tools.
+# The newest (2.21 on Python 3.12, .venv) runs the same scripts in the other targets.
 #
 #   scripts/test-matrix.sh
 set -euo pipefail
@@ -25,5 +25,3 @@ export VENV=$OLDEST_VENV
 "$ROOT/scripts/test-package.sh"
 "$ROOT/scripts/test-sanity.sh"
 log "matrix: units, integration, package and sanity passed on $version ($python_version)"
-# Automation Hub certification's older galaxy-importer, ansible-lint and ansible-core.
-VENV=$DEV_VENV "$ROOT/scripts/test-importer.sh" requirements-certification.txt
