@@ -6,7 +6,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 # A tree of our own: other checks may re-sync the default one while we run.
-TREE_PARENT=$ROOT/.tree/sanity
+TREE_PARENT=$ROOT/.tree/sanity-$(basename "$VENV")
 export TREE=$TREE_PARENT/ansible_collections/zequenze/control
 
 if compgen -G "$ROOT/tests/sanity/ignore-*.txt" >/dev/null; then
