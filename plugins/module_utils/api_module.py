@@ -20,7 +20,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
-from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES
+from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES, pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL, Goal
 
 
@@ -106,6 +106,12 @@ def operations_for(module):
     return Operations(client)
 
 
+def warn_unreadable_records(module):
+    """One warning per API record field the task could not read (it was treated as unknown)."""
+    for warning in pending_warnings():
+        module.warn(warning)
+
+
 def fail(module, error, **result):
     """fail_json for a ZequenzeError, keeping whatever the task already has to report."""
     kwargs = dict(result)
@@ -119,9 +125,11 @@ def run_module(module, run):
     try:
         changed, record, diff, extra = run(module, operations)
     except ZequenzeError as error:
+        warn_unreadable_records(module)
         fail(module, error, **getattr(error, "result", {}))
     finally:
         operations.client.close()
+    warn_unreadable_records(module)
     result = dict(extra, changed=changed)
     if record is not None:
         result["operation"] = record

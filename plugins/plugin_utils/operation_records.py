@@ -12,12 +12,19 @@ from __future__ import annotations
 import datetime
 
 # One reader of the API's records for modules and filters alike.
+from ansible.utils.display import Display
+
 from ansible_collections.zequenze.control.plugins.module_utils.records import (
     ACTIVE_STATUSES,
+    MAX_COUNT,
     UTC as _UTC,
+    note_unreadable,
     parse_timestamp as _parse_timestamp,
+    pending_warnings,
     record_view,
 )
+
+_TIMESTAMPS = ("created_at", "scheduled_for", "updated_at", "estimated_completion")
 
 
 class RecordError(ValueError):
@@ -34,52 +41,55 @@ def parse_timestamp(value, field):
     return parsed
 
 
-def _whole(name, value, default=0):
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        raise RecordError("operation field %s must be a whole number, got %r" % (name, value))
+def _error_counts(view):
+    """The error categories whose count is a whole number; any other is unknown (and warned about)."""
+    counts = {}
+    for category, count in view.error_summary.items():
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_COUNT:
+            if count is not None:
+                note_unreadable(view.id, ["error_summary.%s" % category])
+            continue
+        counts["%s" % category] = count
+    return counts
 
 
-# The numeric fields a report counts; record_view reads them, as it reads the rest.
-_COUNTED = ("total_devices", "target_device_count", "processed_devices", "failed_devices", "progress")
-
-
-def _refuse_odd_numbers(record):
-    """A report must not count as 0 a field that holds something other than a whole number."""
-    for key in _COUNTED:
-        _whole(key, record.get(key))
+def show_warnings():
+    """Show the warnings about unreadable record fields that reading noted (each once)."""
+    display = Display()
+    for warning in pending_warnings():
+        display.warning(warning)
 
 
 def summarize(record):
-    """A flat, report-ready view of one operation record (GET or POST shape)."""
+    """A flat, report-ready view of one operation record (GET or POST shape).
+
+    Total: a field the record holds but that cannot be read is unknown (None, or
+    0 for the counts a report adds up), with a warning naming the record and field.
+    """
     if not isinstance(record, dict):
         raise RecordError("an operation record must be a mapping, got %s" % type(record).__name__)
-    _refuse_odd_numbers(record)
     view = record_view(record)
-    total = int(view["total_devices"] or 0)
-    failed = int(view["failed_devices"])
-    processed = int(view["processed_devices"] or 0)
-    return {
-        "id": str(view["id"] if view["id"] is not None else ""),
-        "operation_type": view["operation_type"],
-        "status": view["status"],
-        "organizations": list(view["organizations"]),
-        "device_types": list(view["device_types"] or []),
-        "progress": int(view["progress"] or 0),
+    total = int(view.total_devices or 0)
+    failed = int(view.failed_devices)
+    processed = int(view.processed_devices or 0)
+    summary = {
+        "id": str(view.id if view.id is not None else ""),
+        "operation_type": view.operation_type,
+        "status": view.status,
+        "organizations": list(view.organizations),
+        "device_types": list(view.device_types or []),
+        "progress": int(view.progress or 0),
         "total_devices": total,
         "processed_devices": processed,
         "failed_devices": failed,
         "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
-        "error_summary": dict((str(k), _whole("error_summary.%s" % k, v))
-                              for k, v in view["error_summary"].items()),
-        "created_at": record.get("created_at"),
-        "scheduled_for": record.get("scheduled_for"),
-        "updated_at": record.get("updated_at"),
-        "estimated_completion": record.get("estimated_completion"),
+        "error_summary": _error_counts(view),
     }
+    # The API's own text for readable times; unknown (None) for the rest.
+    for name in _TIMESTAMPS:
+        summary[name] = record.get(name) if getattr(view, name) is not None else None
+    show_warnings()
+    return summary
 
 
 def totals(records):
@@ -110,8 +120,9 @@ def _non_negative(name, value):
         number = float(value)
     except (TypeError, ValueError):
         number = -1.0
-    if isinstance(value, bool) or not number >= 0:
-        raise RecordError("%s must be a number of at least 0, got %r" % (name, value))
+    # Beyond a million (minutes or hours), date arithmetic would overflow.
+    if isinstance(value, bool) or not 0 <= number <= 1e6:
+        raise RecordError("%s must be a number from 0 to 1000000, got %r" % (name, value))
     return number
 
 
@@ -132,13 +143,14 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
 
     for record in records:
         summary = summarize(record)
+        view = record_view(record)
         status = summary["status"]
-        updated = parse_timestamp(summary["updated_at"], "updated_at") or parse_timestamp(summary["created_at"], "created_at")
+        updated = view.updated_at or view.created_at
         if status in ACTIVE_STATUSES:
-            eta = parse_timestamp(summary["estimated_completion"], "estimated_completion")
+            eta = view.estimated_completion
             if eta is not None and reference - eta > overdue_after:
                 note("overdue", summary, "%d min past its estimated completion %s" % (minutes(reference - eta), summary["estimated_completion"]))
-            start = parse_timestamp(summary["scheduled_for"], "scheduled_for")
+            start = view.scheduled_for
             if status == "scheduled" and start is not None and reference - start > stalled_after:
                 note("stalled", summary, "not started %d min after its scheduled time %s" % (minutes(reference - start), summary["scheduled_for"]))
             elif status == "in_progress" and updated is not None and reference - updated > stalled_after:
