@@ -6,7 +6,9 @@ credential and nothing else, a foreign host received no credential at all, and n
 token (6 characters or more) appears in any output.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import http.server
 import json
@@ -15,7 +17,7 @@ import threading
 import time
 
 import pytest
-from conftest import EmulatorProcess, run_adhoc, run_playbook, write_tokens
+from tests.support.reliability import EmulatorProcess, run_adhoc, run_playbook, write_tokens
 
 # Every 6-character window holds capital letters: Ansible's random temp names are lowercase,
 # hashes hexadecimal, so no window of the token can appear in the output by chance.

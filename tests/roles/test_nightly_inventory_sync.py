@@ -2,7 +2,9 @@
 real emulator with a fast clock: check mode, the window, idempotence, waiting, the threshold,
 and clear messages for bad input."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import datetime
 import json
@@ -11,8 +13,9 @@ import zoneinfo
 
 import pytest
 
-from emulator_process import EmulatorProcess
-from playbook_runner import Api, Playbooks, listing_pages, recap, requests_during
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.api import Api
+from tests.support.playbooks import Playbooks, listing_pages, recap, requests_during
 
 
 def window_ahead(hours: int) -> str:

@@ -6,7 +6,9 @@ The session is an autospec of requests.Session, so a call with a wrong
 signature fails; answers are real requests.Response objects.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import contextlib
 import datetime

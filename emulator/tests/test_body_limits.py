@@ -1,11 +1,13 @@
 """Oversized and hostile create bodies: refused before they are read, validated in linear time, small answers."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 import socket
 
-from conftest import operation_body
+from tests.support.api import operation_body
 
 LIMIT = 1 << 20
 
