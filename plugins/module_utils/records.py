@@ -131,6 +131,18 @@ def _bounded(value, low, high):
     return number if number is not None and low <= number <= high else None
 
 
+def _count(value):
+    return _bounded(value, 0, MAX_COUNT)
+
+
+def _minutes(value):
+    return _bounded(value, 0, MAX_MINUTES)
+
+
+def _percent(value):
+    return _bounded(value, 0, 100)
+
+
 def _identifier(value):
     if isinstance(value, str) and len(value) <= 200:
         return value
@@ -200,9 +212,10 @@ def note_unreadable(record_id, fields):
 
 
 def pending_warnings():
-    """The warnings about unreadable record fields since the last call (each once)."""
+    """The warnings about unreadable record fields since the last call (each once); starts afresh."""
     warnings = list(_PENDING_WARNINGS)
     del _PENDING_WARNINGS[:]
+    _WARNED.clear()
     return warnings
 
 
@@ -250,7 +263,6 @@ class Record(namedtuple("Record", _FIELDS)):
         config = read.mapping("operation_config", record.get("operation_config"))
         filters = read.mapping("device_filters", config.get("device_filters") or record.get("device_filters"))
         statuses = first(filters.get("status"), config.get("device_statuses"), details.get("device_statuses"))
-        count = lambda v: _bounded(v, 0, MAX_COUNT)  # noqa: E731
         view = cls(
             id=read.field("id", record.get("id"), _identifier),
             operation_type=read.field("operation_type", record.get("operation_type"), _text),
@@ -268,12 +280,12 @@ class Record(namedtuple("Record", _FIELDS)):
                                             parse_timestamp),
             estimated_duration_minutes=read.field("estimated_duration_minutes",
                                                   record.get("estimated_duration_minutes"),
-                                                  lambda v: _bounded(v, 0, MAX_MINUTES)),
-            progress=read.field("progress", record.get("progress"), lambda v: _bounded(v, 0, 100)),
-            processed_devices=read.field("processed_devices", record.get("processed_devices"), count),
-            failed_devices=read.field("failed_devices", record.get("failed_devices"), count, 0),
-            total_devices=first(read.field("total_devices", record.get("total_devices"), count),
-                                read.field("target_device_count", record.get("target_device_count"), count)),
+                                                  _minutes),
+            progress=read.field("progress", record.get("progress"), _percent),
+            processed_devices=read.field("processed_devices", record.get("processed_devices"), _count),
+            failed_devices=read.field("failed_devices", record.get("failed_devices"), _count, 0),
+            total_devices=first(read.field("total_devices", record.get("total_devices"), _count),
+                                read.field("target_device_count", record.get("target_device_count"), _count)),
             error_summary=read.mapping("error_summary", details.get("error_summary") or record.get("error_summary")),
             unreadable=tuple(read.unreadable),
         )

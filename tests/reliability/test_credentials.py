@@ -21,7 +21,7 @@ from tests.support.reliability import EmulatorProcess, run_adhoc, run_playbook, 
 
 # Every 6-character window holds capital letters: Ansible's random temp names are lowercase,
 # hashes hexadecimal, so no window of the token can appear in the output by chance.
-TOKEN = "".join(secrets.choice("GHJKLMNPQRSTUVWXYZ") + secrets.choice("ghjkmnpqrstuvwxyz") for _ in range(16))
+TOKEN = "".join(secrets.choice("GHJKLMNPQRSTUVWXYZ") + secrets.choice("ghjkmnpqrstuvwxyz") for _pair in range(16))
 WINDOW = 6
 DEBUG = {"ANSIBLE_DEBUG": "1", "ANSIBLE_VERBOSITY": "4"}
 ENDPOINT = "/api/v1/inventory_device_serial_headless_operation/"
