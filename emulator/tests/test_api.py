@@ -85,7 +85,7 @@ def test_defaults_when_filters_schedule_and_options_are_absent(api):
 
 def test_null_stands_for_an_absent_object_or_list(api):
     record = api.create_from_example(device_filters={"types": None, "status": ["active"]}, schedule={"execute_at": None},
-                        options={"timeout_minutes": 30})
+                                     options={"timeout_minutes": 30})
     assert record["operation_config"]["device_types"] == ["router", "switch", "access_point", "firewall"]
     assert record["scheduled_for"] == record["created_at"]
     body = operation_body()

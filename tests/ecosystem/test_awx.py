@@ -240,7 +240,7 @@ def test_private_certificate_authority_through_the_credential(tmp_path, tarball,
     pki.mkdir()
     paths = make_ca_and_server_cert(pki)
     with single_token_emulator(tmp_path / "tls-emulator", token, tls_cert=paths["cert"], tls_key=paths["key"],
-                          ca_file=paths["ca"]) as emulator:
+                               ca_file=paths["ca"]) as emulator:
         assert emulator.api_url.startswith("https://")
         inputs = {"api_url": emulator.api_url, "api_token": token}
         runner, data_dir = launch(job_template("monitor"), tmp_path, tarball, inputs, {}, "job-untrusted")
