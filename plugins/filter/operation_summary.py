@@ -88,15 +88,15 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, summarize
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, summaries
 
 
 def operation_summary(records):
     """Summarize one record or each of a list of records."""
     try:
         if isinstance(records, (list, tuple)):
-            return [summarize(record) for record in records]
-        return summarize(records)
+            return summaries(records)
+        return summaries([records])[0]
     except RecordError as exc:
         raise AnsibleFilterError("operation_summary: %s" % exc)
 

@@ -88,26 +88,33 @@ def summarize(record):
     # The API's own text for readable times; unknown (None) for the rest.
     for name in _TIMESTAMPS:
         summary[name] = record.get(name) if getattr(view, name) is not None else None
-    show_warnings()
     return summary
+
+
+def summaries(records):
+    """summarize() of each record, then the warnings their reading noted (each record and field once)."""
+    try:
+        return [summarize(record) for record in records]
+    finally:
+        show_warnings()
 
 
 def totals(records):
     """Sums over many records: devices, failure share, and each error category."""
-    summaries = [summarize(r) for r in records]
-    total = sum(s["total_devices"] for s in summaries)
-    failed = sum(s["failed_devices"] for s in summaries)
+    read = summaries(records)
+    total = sum(s["total_devices"] for s in read)
+    failed = sum(s["failed_devices"] for s in read)
     errors = {}
-    for summary in summaries:
+    for summary in read:
         for category, count in summary["error_summary"].items():
             errors[category] = errors.get(category, 0) + count
     statuses = {}
-    for summary in summaries:
+    for summary in read:
         statuses[summary["status"]] = statuses.get(summary["status"], 0) + 1
     return {
-        "operations": len(summaries),
+        "operations": len(read),
         "total_devices": total,
-        "processed_devices": sum(s["processed_devices"] for s in summaries),
+        "processed_devices": sum(s["processed_devices"] for s in read),
         "failed_devices": failed,
         "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
         "statuses": dict(sorted(statuses.items(), key=lambda item: str(item[0]))),
@@ -141,8 +148,7 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
     def note(category, summary, reason):
         found[category].append(dict(summary, reason=reason))
 
-    for record in records:
-        summary = summarize(record)
+    for record, summary in zip(records, summaries(records)):
         view = record_view(record)
         status = summary["status"]
         updated = view.updated_at or view.created_at
@@ -173,5 +179,4 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
 def over_threshold(records, max_failed_percent):
     """Summaries of the operations that did not complete or failed more than the given share of devices."""
     limit = _non_negative("max_failed_percent", max_failed_percent)
-    summaries = [summarize(r) for r in records]
-    return [s for s in summaries if s["status"] != "completed" or s["failed_percent"] > limit]
+    return [s for s in summaries(records) if s["status"] != "completed" or s["failed_percent"] > limit]
