@@ -3,7 +3,8 @@
 """Generated hostile API records through every reader: the record reader, identity matching,
 both modules' lookup paths (over the faked HTTP session) and every report filter. Zero exceptions.
 
-Each test counts the records it pushed through and asserts at least RECORDS of them.
+Each test counts the records it pushed through and asserts at least RECORDS of them here;
+`make reliability` runs the same checks with 5,000 each (tests/reliability/test_hostile_properties.py).
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -32,11 +33,15 @@ from ansible_collections.zequenze.control.plugins.module_utils.records import (
 from ansible_collections.zequenze.control.plugins.modules import headless_operation, headless_operation_info
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, make_record, run_module
 
-RECORDS = 5000
-# Examples x the least records per example >= RECORDS, whatever hypothesis draws.
-SETTINGS = settings(max_examples=420, deadline=None, database=None, derandomize=True,
+RECORDS = 1200  # per check inside make test; the full count runs in make reliability
+LIST_SIZE = 12  # the least records per generated list
+MODULE_LIST_SIZE = 17
+
+
+def example_settings(count, per_example):
+    """Enough examples that count records pass, whatever sizes hypothesis draws."""
+    return settings(max_examples=-(-count // per_example), deadline=None, database=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))
-MODULE_SETTINGS = settings(SETTINGS, max_examples=300)
 
 HOSTILE_TIMESTAMPS = st.sampled_from([
     "2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+99:00", "2026-01-01T00:00:00-23:60",
@@ -82,7 +87,7 @@ def hostile_record(draw, fields=TOP_FIELDS):
     return record
 
 
-RECORD_LISTS = st.lists(hostile_record(), min_size=12, max_size=16)
+RECORD_LISTS = st.lists(hostile_record(), min_size=LIST_SIZE, max_size=LIST_SIZE + 4)
 IDENTITIES = [
     OperationIdentity.from_body({"operation_type": "bulk_serial_sync", "target_organizations": orgs,
                                  "device_filters": {"types": ["router"]}, "schedule": schedule})
@@ -110,9 +115,9 @@ def check_view(view):
     assert isinstance(view.error_summary, dict)
 
 
-def test_the_reader_and_identity_are_total():
+def check_reader_and_identity(count=RECORDS):
     def check(seen):
-        @SETTINGS
+        @example_settings(count, LIST_SIZE)
         @given(records=RECORD_LISTS)
         def run(records):
             seen.append(len(records))
@@ -130,14 +135,16 @@ def test_the_reader_and_identity_are_total():
             sorted(records, key=newest_first_key)
             pending_warnings()
         run()
-    assert counting(check) >= RECORDS
+    read = counting(check)
+    assert read >= count
+    return read
 
 
-def test_odd_non_identity_fields_never_change_whether_a_record_matches():
+def check_non_identity_fields(count=RECORDS):
     """For an explicit time, only identity fields decide; mutating the others must not make or break a match."""
     def check(seen):
-        @SETTINGS
-        @given(mutated=st.lists(hostile_record(fields=NON_IDENTITY_FIELDS), min_size=12, max_size=16))
+        @example_settings(count, LIST_SIZE)
+        @given(mutated=st.lists(hostile_record(fields=NON_IDENTITY_FIELDS), min_size=LIST_SIZE, max_size=LIST_SIZE + 4))
         def run(mutated):
             seen.append(len(mutated))
             for record in mutated:
@@ -147,12 +154,14 @@ def test_odd_non_identity_fields_never_change_whether_a_record_matches():
                     assert identity.matches(record, any_state=True) == identity.matches(well_formed, any_state=True)
             pending_warnings()
         run()
-    assert counting(check) >= RECORDS
+    read = counting(check)
+    assert read >= count
+    return read
 
 
-def test_every_filter_is_total():
+def check_filters(count=RECORDS):
     def check(seen):
-        @SETTINGS
+        @example_settings(count, LIST_SIZE)
         @given(records=RECORD_LISTS)
         def run(records):
             seen.append(len(records))
@@ -162,7 +171,9 @@ def test_every_filter_is_total():
                                                     stalled_minutes=10, failed_hours=24))
             json.dumps(operations_over_threshold(records, 5))
         run()
-    assert counting(check) >= RECORDS
+    read = counting(check)
+    assert read >= count
+    return read
 
 
 def lookup_run(module, args, capsys, records, check_mode):
@@ -174,13 +185,14 @@ def lookup_run(module, args, capsys, records, check_mode):
     return result
 
 
-def test_both_modules_lookup_paths_are_total(capsys):
+def check_module_lookups(capsys, count=RECORDS):
     nightly = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
                "schedule": {"execute_at": "2030-01-16T02:00:00Z"}}
 
     def check(seen):
-        @MODULE_SETTINGS
-        @given(records=st.lists(hostile_record(), min_size=17, max_size=25), run_now=st.booleans(),
+        @example_settings(count, MODULE_LIST_SIZE)
+        @given(records=st.lists(hostile_record(), min_size=MODULE_LIST_SIZE, max_size=MODULE_LIST_SIZE + 8),
+               run_now=st.booleans(),
                status=st.sampled_from([None, ["scheduled", "failed"]]), orgs=st.sampled_from([None, [101], [102, 103]]))
         def run(records, run_now, status, orgs):
             seen.append(len(records))
@@ -191,7 +203,25 @@ def test_both_modules_lookup_paths_are_total(capsys):
             result = lookup_run(headless_operation_info, info_args, capsys, records, check_mode=False)
             assert isinstance(result["operations"], list)
         run()
-    assert counting(check) >= RECORDS
+    read = counting(check)
+    assert read >= count
+    return read
+
+
+def test_the_reader_and_identity_are_total():
+    check_reader_and_identity()
+
+
+def test_odd_non_identity_fields_never_change_whether_a_record_matches():
+    check_non_identity_fields()
+
+
+def test_every_filter_is_total():
+    check_filters()
+
+
+def test_both_modules_lookup_paths_are_total(capsys):
+    check_module_lookups(capsys)
 
 
 def test_an_unreadable_field_warns_once_naming_the_record_and_field(capsys):
