@@ -133,8 +133,8 @@ def test_60000_organizations_are_refused_while_healthz_answers(figure):
 
 
 def test_a_large_invalid_body_gives_a_small_answer(figure):
-    body = json.dumps({"operation_type": "x", "target_organizations": ["not-an-id-" + "x" * 40] * 9000,
-                       "device_filters": {"types": ["toaster" * 10] * 9000}})
+    body = json.dumps({"operation_type": "x", "target_organizations": ["not-an-id-" + "x" * 40] * 7000,
+                       "device_filters": {"types": ["toaster" * 10] * 7000}})  # just under the 1 MiB limit
     with EmulatorProcess() as emulator:
         answer = requests.post(emulator.operations_url, data=body, timeout=60,
                                headers={"Authorization": "Bearer demo-token", "Content-Type": "application/json"})
@@ -143,7 +143,7 @@ def test_a_large_invalid_body_gives_a_small_answer(figure):
 
 
 def run_info_against(server) -> object:
-    return run_adhoc("zequenze.control.headless_operation_info", {"status": ["scheduled"]},
+    return run_adhoc("zequenze.control.headless_operation_info", {"operation_type": "bulk_serial_sync"},
                      {"ZEQUENZE_API_URL": server.url, "ZEQUENZE_API_TOKEN": "hostile-test-token",
                       "ZEQUENZE_MAX_RETRIES": "0"}, timeout=300)
 
