@@ -191,6 +191,7 @@ def test_wait_timeout_fails_with_the_record_and_wait_report(fake_api, capsys):
     assert result["wait"]["elapsed"] == pytest.approx(40)
     assert result["operation"]["id"] == "7"
     assert "operation 7 (status in_progress" in result["msg"]
+    assert "Raise wait_timeout" in result["msg"]  # the API answered: waiting longer is the advice
     assert fake_api.calls[-1]["params"] == {"id": "7"}
 
 
@@ -210,6 +211,9 @@ def test_api_lost_for_the_rest_of_the_wait_times_out_naming_the_operation_and_th
     assert result["failed"] is True
     assert result["msg"].startswith("Timed out after 120 s waiting for operation 7 (status in_progress")
     assert "the last poll failed: GET" in result["msg"] and "Connection refused" in result["msg"]
+    # Advice about the API, not about waiting longer.
+    assert "The API did not answer the last poll: check that it is up and reachable at api_url" in result["msg"]
+    assert "wait_timeout" not in result["msg"]
     assert result["operation"]["id"] == "7"
     assert result["wait"]["timed_out"] is True
     assert result["wait"]["polls"] == result["wait"]["failed_polls"] + 1 >= 4  # the first poll answered
