@@ -25,6 +25,9 @@ from ansible_collections.zequenze.control.plugins.module_utils.records import (
 )
 
 _TIMESTAMPS = ("created_at", "scheduled_for", "updated_at", "estimated_completion")
+# Filter arguments: minutes (a thousand years and more) and hours (a century) that date arithmetic can take.
+MAX_MINUTES = 10 ** 9
+MAX_HOURS = 10 ** 6
 
 
 class RecordError(ValueError):
@@ -122,23 +125,23 @@ def totals(records):
     }
 
 
-def _non_negative(name, value):
+def _non_negative(name, value, maximum):
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = -1.0
-    # Beyond a million (minutes or hours), date arithmetic would overflow.
-    if isinstance(value, bool) or not 0 <= number <= 1e6:
-        raise RecordError("%s must be a number from 0 to 1000000, got %r" % (name, value))
+    # Beyond the maximum, date arithmetic would overflow.
+    if isinstance(value, bool) or not 0 <= number <= maximum:
+        raise RecordError("%s must be a number from 0 to %d, got %r" % (name, maximum, value))
     return number
 
 
 def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hours):
     """Sort records into overdue, stalled and recently failed (one record may be in two)."""
     reference = parse_timestamp(now, "now") if now else datetime.datetime.now(_UTC)
-    overdue_after = datetime.timedelta(minutes=_non_negative("overdue_minutes", overdue_minutes))
-    stalled_after = datetime.timedelta(minutes=_non_negative("stalled_minutes", stalled_minutes))
-    failed_since = reference - datetime.timedelta(hours=_non_negative("failed_hours", failed_hours))
+    overdue_after = datetime.timedelta(minutes=_non_negative("overdue_minutes", overdue_minutes, MAX_MINUTES))
+    stalled_after = datetime.timedelta(minutes=_non_negative("stalled_minutes", stalled_minutes, MAX_MINUTES))
+    failed_since = reference - datetime.timedelta(hours=_non_negative("failed_hours", failed_hours, MAX_HOURS))
 
     def minutes(delta):
         return int(delta.total_seconds() // 60)
@@ -151,7 +154,8 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
     for record, summary in zip(records, summaries(records)):
         view = record_view(record)
         status = summary["status"]
-        updated = view.updated_at or view.created_at
+        # An unreadable last update is unknown: the creation time must not stand in for it.
+        updated = None if "updated_at" in view.unreadable else (view.updated_at or view.created_at)
         if status in ACTIVE_STATUSES:
             eta = view.estimated_completion
             if eta is not None and reference - eta > overdue_after:
@@ -178,5 +182,5 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
 
 def over_threshold(records, max_failed_percent):
     """Summaries of the operations that did not complete or failed more than the given share of devices."""
-    limit = _non_negative("max_failed_percent", max_failed_percent)
+    limit = _non_negative("max_failed_percent", max_failed_percent, MAX_MINUTES)
     return [s for s in summaries(records) if s["status"] != "completed" or s["failed_percent"] > limit]
