@@ -87,10 +87,10 @@ def test_a_400_mb_post_is_refused_with_bounded_memory(figure):
     with EmulatorProcess() as emulator:
         pid = emulator.process.pid
         before = peak_rss_mib(pid)
-        status, sent, took = post_raw(emulator, f"Content-Length: {400 * MIB}\r\n", (block for _ in range(400)))
+        status, sent, took = post_raw(emulator, f"Content-Length: {400 * MIB}\r\n", (block for _block in range(400)))
         figure("declared 400 MB POST: answer (turn 1: read all, 856 MB peak)", f"{status} after {sent // MIB} MiB sent")
         assert status.startswith("HTTP/1.1 413"), status
-        framed = (b"%x\r\n%s\r\n" % (len(block), block) for _ in range(400))
+        framed = (b"%x\r\n%s\r\n" % (len(block), block) for _block in range(400))
         status, sent, took = post_raw(emulator, "Transfer-Encoding: chunked\r\n", framed)
         figure("chunked 400 MB POST: answer", f"{status} after {sent // MIB} MiB sent, {took:.1f} s")
         assert status.startswith("HTTP/1.1 413"), status

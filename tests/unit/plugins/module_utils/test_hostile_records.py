@@ -43,6 +43,7 @@ def example_settings(count, per_example):
     return settings(max_examples=-(-count // per_example), deadline=None, database=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))
 
+
 HOSTILE_TIMESTAMPS = st.sampled_from([
     "2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+99:00", "2026-01-01T00:00:00-23:60",
     "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
@@ -87,6 +88,7 @@ def hostile_record(draw, fields=TOP_FIELDS):
     return record
 
 
+IDENTITY_FIELDS = {"operation_type", "organizations", "device_types", "device_statuses", "scheduled_for"}
 RECORD_LISTS = st.lists(hostile_record(), min_size=LIST_SIZE, max_size=LIST_SIZE + 4)
 IDENTITIES = [
     OperationIdentity.from_body({"operation_type": "bulk_serial_sync", "target_organizations": orgs,
@@ -130,8 +132,7 @@ def check_reader_and_identity(count=RECORDS):
                 for identity in IDENTITIES:
                     matched = identity.matches(record) or identity.matches(record, any_state=True)
                     if matched:  # a match reads only well-formed identity fields
-                        assert not set(view.unreadable) & {"operation_type", "organizations", "device_types",
-                                                            "device_statuses", "scheduled_for"}
+                        assert not set(view.unreadable) & IDENTITY_FIELDS
             sorted(records, key=newest_first_key)
             pending_warnings()
         run()

@@ -39,6 +39,7 @@ def example_settings(count):
     return settings(max_examples=count, deadline=None, database=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))
 
+
 OFFSETS = st.sampled_from(["Z", "+00:00", "+23:59", "+24:00", "+99:00", "-23:60", "-14:00", "+14:00", "+0530",
                            "+5", "", "+99", "-00:99"])
 EXECUTE_AT = st.one_of(
@@ -86,8 +87,8 @@ COMMON = {
 CREATE = dict(COMMON, **{
     "operation_type": TEXT | st.sampled_from(["bulk_serial_sync", "inventory_audit"]),
     "organizations": st.lists(NUMBERS | TEXT, max_size=4) | NUMBERS | TEXT,
-    "device_filters": st.fixed_dictionaries({}, optional={"types": st.lists(TEXT, max_size=3) | TEXT,
-                                                           "status": st.lists(TEXT, max_size=3)}) | TEXT,
+    "device_filters": st.fixed_dictionaries(
+        {}, optional={"types": st.lists(TEXT, max_size=3) | TEXT, "status": st.lists(TEXT, max_size=3)}) | TEXT,
     "schedule": st.fixed_dictionaries({}, optional={"execute_at": EXECUTE_AT, "priority": TEXT}) | TEXT,
     "options": st.dictionaries(st.sampled_from(["timeout_minutes", "update_firmware_info", "other"]), JSON_VALUES,
                                max_size=3) | TEXT,
