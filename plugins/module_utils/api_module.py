@@ -20,8 +20,14 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+<<<<<<< HEAD
 from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES, pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL, Goal
+=======
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
+from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
+>>>>>>> main
 
 
 # More retries than this only make a failing run take hours.
@@ -42,9 +48,6 @@ def connection_argument_spec():
     )
 
 
-WAIT_FOR_CHOICES = ("started", "completed", "ended")
-
-
 def wait_argument_spec():
     """The waiting and status refresh options of plugins/doc_fragments/wait.py."""
     return dict(
@@ -55,15 +58,6 @@ def wait_argument_spec():
         poll_interval=dict(type="float", default=2),
         max_poll_interval=dict(type="float", default=30),
     )
-
-
-def wait_goal(wait_for):
-    """The Goal a wait_for choice names."""
-    if wait_for == "started":
-        return Goal.started()
-    if wait_for == "ended":
-        return Goal(TERMINAL_STATUSES, "completion", failure_is_success=True)
-    return Goal.completed()
 
 
 def require_at_least(module, minimum, names):
@@ -113,18 +107,34 @@ def warn_unreadable_records(module):
 
 
 def fail(module, error, **result):
-    """fail_json for a ZequenzeError, keeping whatever the task already has to report."""
+    """fail_json for a ZequenzeError, keeping whatever the task already has to report: the one place."""
     kwargs = dict(result)
+    if not module._diff:
+        kwargs.pop("diff", None)
     kwargs.update(error.to_result())
     module.fail_json(**kwargs)
 
 
+def wait_step(module, operations, records, partial, **kwargs):
+    """Wait for records as the module's wait options say; return (records, wait report).
+
+    partial(records, report) is the task's result so far; a wait that fails
+    fails the task with it, holding the last records seen. kwargs go to wait_for_all.
+    """
+    try:
+        waited = wait_for_all(operations, records, module.params, **kwargs)
+    except ZequenzeError as error:
+        fail(module, error, **partial(error.wait_result.records, wait_report(error.wait_result)))
+    return waited.records, wait_report(waited)
+
+
 def run_module(module, run):
-    """Run run(module, operations) -> (changed, record, diff, extra) and exit."""
+    """Run run(module, operations) -> the task result (diff included) and exit."""
     operations = operations_for(module)
     try:
-        changed, record, diff, extra = run(module, operations)
+        result = run(module, operations)
     except ZequenzeError as error:
+<<<<<<< HEAD
         warn_unreadable_records(module)
         fail(module, error, **getattr(error, "result", {}))
     finally:
@@ -135,4 +145,11 @@ def run_module(module, run):
         result["operation"] = record
     if diff is not None and module._diff:
         result["diff"] = diff
+=======
+        fail(module, error)
+    finally:
+        operations.client.close()
+    if not module._diff:
+        result.pop("diff", None)
+>>>>>>> main
     module.exit_json(**result)

@@ -75,16 +75,16 @@ class CreateReconciler:
                         if "%s" % r.get("id") not in known]
                 if ours:
                     return ours[0]
-                budget -= getattr(error, "attempts", 1)
+                budget -= error.attempts
                 if budget < 0 or ambiguous_retries >= MAX_AMBIGUOUS_RETRIES:
                     raise
                 self._sleep(self.client.backoff(ambiguous_retries))
                 ambiguous_retries += 1
-            except PermissionDeniedError as exc:
+            except PermissionDeniedError as error:
                 orgs = sorted(identity.organizations, key=str) if identity else []
-                if orgs:
-                    exc.hint_detail = ", ".join("%s" % o for o in orgs)
-                raise
+                if not orgs:
+                    raise
+                raise error.replaced(hint_detail=", ".join("%s" % o for o in orgs))
 
 
 # A 2xx answer to the POST means the API saved the operation, whatever its body says.

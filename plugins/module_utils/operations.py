@@ -17,6 +17,7 @@ import time
 
 from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateReconciler
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ApiError, NotFoundError
+from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import Waiter
 
 ENDPOINT = "inventory_device_serial_headless_operation/"
@@ -70,6 +71,17 @@ class Operations:
     def find_matches(self, identity, any_state=False):
         """Every visible operation that satisfies identity, newest first (see CreateReconciler)."""
         return self._reconciler.find_matches(identity, any_state)
+
+    def ensure(self, body, force=False, check_mode=False):
+        """(record, created): an operation with the body's identity, else the one created (None in check mode)."""
+        identity = OperationIdentity.from_body(body)
+        same = self.find_matches(identity, any_state=True)
+        existing = [r for r in same if identity.matches(r)]
+        if existing and not force:
+            return existing[0], False
+        if check_mode:
+            return None, True
+        return self.create(body, identity, known_ids=[r.get("id") for r in same]), True
 
     def create(self, body, identity, known_ids=()):
         """POST once and adopt what an ambiguous failure made (see CreateReconciler.create)."""

@@ -169,6 +169,10 @@ async def _memory(emulator):
                 received += 1
             except asyncio.TimeoutError:
                 pass
+        await asyncio.sleep(INTERVAL)
+        while not queue.empty():  # events still queued would count as the source's memory
+            queue.get_nowait()
+            received += 1
         gc.collect()
         sizes.append((received, tracemalloc.get_traced_memory()[0], watch.tracked))
     tracemalloc.stop()
