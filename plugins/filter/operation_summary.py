@@ -86,31 +86,16 @@ _value:
       type: str
 """
 
-<<<<<<< HEAD
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, summaries
-=======
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import summarize
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import summaries
 from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter import record_filter
->>>>>>> main
 
 
 @record_filter("operation_summary")
 def operation_summary(records):
     """Summarize one record or each of a list of records."""
-<<<<<<< HEAD
-    try:
-        if isinstance(records, (list, tuple)):
-            return summaries(records)
-        return summaries([records])[0]
-    except RecordError as exc:
-        raise AnsibleFilterError("operation_summary: %s" % exc)
-=======
     if isinstance(records, (list, tuple)):
-        return [summarize(record) for record in records]
-    return summarize(records)
->>>>>>> main
+        return summaries(records)
+    return summaries([records])[0]
 
 
 class FilterModule(object):

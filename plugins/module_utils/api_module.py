@@ -20,14 +20,10 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
-<<<<<<< HEAD
-from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES, pending_warnings
-from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL, Goal
-=======
+from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
->>>>>>> main
 
 
 # More retries than this only make a failing run take hours.
@@ -134,22 +130,11 @@ def run_module(module, run):
     try:
         result = run(module, operations)
     except ZequenzeError as error:
-<<<<<<< HEAD
         warn_unreadable_records(module)
-        fail(module, error, **getattr(error, "result", {}))
-    finally:
-        operations.client.close()
-    warn_unreadable_records(module)
-    result = dict(extra, changed=changed)
-    if record is not None:
-        result["operation"] = record
-    if diff is not None and module._diff:
-        result["diff"] = diff
-=======
         fail(module, error)
     finally:
         operations.client.close()
+    warn_unreadable_records(module)
     if not module._diff:
         result.pop("diff", None)
->>>>>>> main
     module.exit_json(**result)

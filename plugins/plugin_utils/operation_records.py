@@ -182,13 +182,8 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
 
 def over_threshold(records, max_failed_percent):
     """Summaries of the operations that did not complete or failed more than the given share of devices."""
-<<<<<<< HEAD
     limit = _non_negative("max_failed_percent", max_failed_percent, MAX_MINUTES)
     return [s for s in summaries(records) if s["status"] != "completed" or s["failed_percent"] > limit]
-=======
-    limit = _non_negative("max_failed_percent", max_failed_percent)
-    summaries = [summarize(r) for r in records]
-    return [s for s in summaries if s["status"] != "completed" or s["failed_percent"] > limit]
 
 
 def merged(records, newer):
@@ -222,4 +217,3 @@ def organization_ids(value, name="organizations"):
             raise RecordError("%s must be organization ids (whole numbers), got %r" % (name, item))
         ids.add(int(text))
     return sorted(ids)
->>>>>>> main
