@@ -37,6 +37,7 @@ author:
 extends_documentation_fragment:
   - zequenze.control.connection
   - zequenze.control.wait
+  - zequenze.control.wait.polling
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
