@@ -131,8 +131,10 @@ def _non_negative(name, value, maximum):
     except (TypeError, ValueError):
         number = -1.0
     # Beyond the maximum, date arithmetic would overflow.
-    if isinstance(value, bool) or not 0 <= number <= maximum:
-        raise RecordError("%s must be a number from 0 to %d, got %r" % (name, maximum, value))
+    if isinstance(value, bool) or not number >= 0:
+        raise RecordError("%s must be a number of at least 0, got %r" % (name, value))
+    if number > maximum:
+        raise RecordError("%s must be a number of at most %d, got %r" % (name, maximum, value))
     return number
 
 
