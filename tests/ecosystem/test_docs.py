@@ -67,6 +67,7 @@ def collection_names() -> set:
     """Every zequenze.control.<name> a user can refer to."""
     names = {p.stem for p in (REPO / "plugins" / "modules").glob("*.py")}
     names |= {p.stem for p in (REPO / "plugins" / "filter").glob("*.py")}
+    names |= {p.stem for p in (REPO / "plugins" / "callback").glob("*.py")}
     names |= {p.name for p in (REPO / "roles").iterdir() if p.is_dir()}
     names |= {p.stem for p in (REPO / "playbooks").glob("*.yml")}
     names |= set(yaml.safe_load((REPO / "meta" / "runtime.yml").read_text()).get("action_groups", {}))
