@@ -20,6 +20,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
@@ -95,6 +96,12 @@ def operations_for(module):
     return Operations(client)
 
 
+def warn_unreadable_records(module):
+    """One warning per API record field the task could not read (it was treated as unknown)."""
+    for warning in pending_warnings():
+        module.warn(warning)
+
+
 def fail(module, error, **result):
     """fail_json for a ZequenzeError, keeping whatever the task already has to report: the one place."""
     kwargs = dict(result)
@@ -123,9 +130,11 @@ def run_module(module, run):
     try:
         result = run(module, operations)
     except ZequenzeError as error:
+        warn_unreadable_records(module)
         fail(module, error)
     finally:
         operations.client.close()
+    warn_unreadable_records(module)
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)

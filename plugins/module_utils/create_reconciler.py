@@ -13,7 +13,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     ApiError,
     PermissionDeniedError,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.records import newest_first_key
+from ansible_collections.zequenze.control.plugins.module_utils.records import newest_first_key, record_view
 
 # Page size asked for when matching scans every visible operation: the emulator's largest
 # page. The API document states no limit; a server that serves smaller pages is followed
@@ -40,6 +40,16 @@ class CreateReconciler:
         records = self.client.iterate(self.endpoint, params={"page_size": LOOKUP_PAGE_SIZE})
         return sorted((r for r in records if identity.matches(r, any_state)), key=newest_first_key)
 
+    def _post(self, body, budget):
+        try:
+            return self.client.post(self.endpoint, body, max_retries=budget)
+        except ApiError as error:
+            if error.status is not None and 200 <= error.status < 300:  # saved, with a body we cannot decode
+                raise error.replaced(message="%s: the operation was %s" % (
+                    error.message, CREATED_UNREADABLE), hint="A re-run finds it by its identity and adopts it "
+                                                             "instead of creating another")
+            raise
+
     def create(self, body, identity, known_ids=()):
         """POST the body once; after an ambiguous failure, adopt the operation it made.
 
@@ -57,7 +67,7 @@ class CreateReconciler:
         ambiguous_retries = 0
         while True:
             try:
-                return created_record(self.client.post(self.endpoint, body, max_retries=budget))
+                return created_record(self._post(body, budget))
             except AmbiguousRequestError as error:
                 if identity is None:
                     raise
@@ -77,12 +87,18 @@ class CreateReconciler:
                 raise error.replaced(hint_detail=", ".join("%s" % o for o in orgs))
 
 
+# A 2xx answer to the POST means the API saved the operation, whatever its body says.
+CREATED_UNREADABLE = "created, but its id could not be read; re-run to adopt it"
+
+
 def created_record(answer):
-    """The POST answer, which must be the created operation: a mapping with an id."""
-    if not isinstance(answer, dict) or answer.get("id") is None:
+    """The POST answer, which must be the created operation: a mapping with a readable id."""
+    if not isinstance(answer, dict) or record_view(answer).id is None:
         raise ApiError(
-            "The API answered the create request with %s instead of the created operation (no id)"
+            "The API answered the create request with %s instead of the created operation: the operation was %s"
             % ("a list envelope" if isinstance(answer, dict) and "results" in answer
-               else "an empty body" if answer is None else "a %s" % type(answer).__name__),
-            hint="Nothing is known to have been created; check api_url and the API's logs")
+               else "an empty body" if answer is None
+               else "a record without a readable id" if isinstance(answer, dict)
+               else "a %s" % type(answer).__name__, CREATED_UNREADABLE),
+            hint="A re-run finds it by its identity and adopts it instead of creating another")
     return answer

@@ -8,7 +8,17 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
+
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, FakeClock
+
+
+@pytest.fixture(autouse=True)
+def no_record_warnings_left_over():
+    """Record warnings wait in a module-level queue (a module process runs one task): start each test empty."""
+    pending_warnings()
+    yield
+    pending_warnings()
 
 
 @pytest.fixture

@@ -364,17 +364,26 @@ def test_create_posts_once():
 
 @pytest.mark.parametrize("answer, words", [
     ({"count": 3, "next": None, "previous": None, "results": []}, "a list envelope"),
-    ({"status": "scheduled"}, "a dict"),
+    ({"status": "scheduled"}, "a record without a readable id"),
+    ({"id": {"nested": 1}}, "a record without a readable id"),
+    ({"id": True}, "a record without a readable id"),
     (["x"], "a list"),
     (None, "an empty body"),
+    ("<html>Created</html>", "not JSON"),
 ])
 def test_create_requires_the_created_record(answer, words):
     ops, api, _clock = service()
     body, ident = body_and_identity()
-    api.script = [response(201, answer) if answer is not None else response(204)]
+    if isinstance(answer, str):
+        api.script = [response(201, text=answer)]
+    else:
+        api.script = [response(201, answer) if answer is not None else response(204)]
     with pytest.raises(ApiError) as info:
         ops.create(body, ident)
-    assert words in info.value.message and "no id" in info.value.message
+    message = info.value.full_message()
+    assert words in message
+    assert "created, but its id could not be read; re-run to adopt it" in message
+    assert "Nothing is known to have been created" not in message
     assert [c["method"] for c in api.calls] == ["POST"]
 
 
@@ -791,8 +800,9 @@ def test_record_view_reads_odd_shapes_as_absent():
     assert record_view({"failed_devices": float("inf")})["failed_devices"] == 0
     assert record_view({"progress": "12.5"})["progress"] == 12.5
     assert record_view({"target_organizations": 101})["organizations"] == [101]
-    assert OperationIdentity.from_record({"operation_details": {"organization_ids": 101, "device_types": 1.5}})[1:3] == (
-        frozenset([101]), frozenset(["1.5"]))
+    odd_types = {"operation_details": {"organization_ids": 101, "device_types": 1.5}}
+    assert OperationIdentity.from_record(odd_types)[1:3] == (frozenset([101]), frozenset())
+    assert record_view(odd_types).unreadable == ("device_types",)
 
 
 def test_waiting_survives_odd_numbers_and_statuses():
