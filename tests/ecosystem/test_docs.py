@@ -53,9 +53,11 @@ def module_options(name: str) -> set:
     for fragment in documentation.get("extends_documentation_fragment", []):
         if not fragment.startswith("zequenze.control."):
             continue
-        name = fragment.split(".", 2)[2]
+        # zequenze.control.NAME reads DOCUMENTATION, zequenze.control.NAME.PART reads PART.
+        name, _dot, part = fragment.split(".", 2)[2].partition(".")
         fragment_source = (REPO / "plugins" / "doc_fragments" / f"{name}.py").read_text()
-        match = re.search(r'DOCUMENTATION = r"""(.*?)"""', fragment_source, re.DOTALL)
+        attribute = part.upper() or "DOCUMENTATION"
+        match = re.search(attribute + r' = r"""(.*?)"""', fragment_source, re.DOTALL)
         options.update(yaml.safe_load(match.group(1)).get("options") or {})
     names = set(options)
     for spec in options.values():
@@ -179,6 +181,8 @@ ERROR_CASES = [
                                              "organizations": [101]}},
     {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101, 103]}},
     {"zequenze.control.headless_operation": {"operation_type": "inventory_sync", "organizations": [101]}},
+    {"zequenze.control.headless_operation": {"operation_type": "inventory_sync", "organizations": [101],
+                                             "validate_vocabulary": False}},
     {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101],
                                              "schedule": {"execute_at": "tomorrow"}}},
     {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101],
