@@ -16,12 +16,15 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     Client,
 )
+from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
 from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL, Goal
 
 
+# Seconds to keep looking for the operation an ambiguous create may have made.
+DEFAULT_SETTLE_TIME = 20.0
 # Seconds; a request cannot be answered in no time at all.
 MIN_TIMEOUT = 0.1
 
@@ -71,6 +74,24 @@ def require_at_least(module, minimum, names):
             module.fail_json(msg="%s must be a finite number of at least %s, got %s" % (name, minimum, value))
 
 
+def create_argument_spec():
+    """The options of the create path: the identity cache, its lock, the settle time."""
+    return dict(
+        cache_dir=dict(type="path", fallback=(env_fallback, ["ZEQUENZE_CACHE_DIR"])),
+        identity_cache=dict(type="bool", default=True, fallback=(env_fallback, ["ZEQUENZE_IDENTITY_CACHE"])),
+        settle_time=dict(type="float", default=DEFAULT_SETTLE_TIME, fallback=(env_fallback, ["ZEQUENZE_SETTLE_TIME"])),
+    )
+
+
+def create_settings(module):
+    """The CreateSettings of a module with the create options (None for one without)."""
+    params = module.params
+    if "settle_time" not in params:
+        return None
+    require_at_least(module, 0, ("settle_time",))
+    return CreateSettings(params["cache_dir"], params["identity_cache"], params["settle_time"])
+
+
 def operations_for(module):
     """The domain service for a module's connection options (fails without requests)."""
     if not HAS_REQUESTS:
@@ -88,7 +109,7 @@ def operations_for(module):
                         max_retries=params["max_retries"])
     except ZequenzeError as error:
         fail(module, error)
-    return Operations(client)
+    return Operations(client, settings=create_settings(module))
 
 
 def fail(module, error, **result):
@@ -101,12 +122,18 @@ def fail(module, error, **result):
 def run_module(module, run):
     """Run run(module, operations) -> (changed, record, diff, extra) and exit."""
     operations = operations_for(module)
+    failure = None
     try:
         changed, record, diff, extra = run(module, operations)
     except ZequenzeError as error:
-        fail(module, error, **getattr(error, "result", {}))
+        failure = error
     finally:
+        operations.close()
         operations.client.close()
+    for warning in operations.warnings:
+        module.warn(warning)
+    if failure is not None:
+        fail(module, failure, **getattr(failure, "result", {}))
     result = dict(extra, changed=changed)
     if record is not None:
         result["operation"] = record

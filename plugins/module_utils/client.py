@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import hashlib
 import random
 import time
 import traceback
@@ -58,8 +59,8 @@ MIN_ATTEMPT_TIMEOUT = 1.0
 DEADLINE_NOTE = " (no time left before the deadline for another attempt)"
 SECRET_MASK = "********"
 
-# A POST may be repeated on these answers: the server did not process it.
-POST_RETRY_STATUSES = frozenset((429, 503))
+# Answers that may pass on their own, besides any 5xx: a GET is retried on them.
+BUSY_STATUSES = frozenset((429,))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
@@ -218,6 +219,10 @@ class Client:
             text = text.replace(form, SECRET_MASK)
         return text
 
+    def cache_key(self):
+        """A digest of the API URL and the token, naming this connection's caches (never the token)."""
+        return hashlib.sha256(("zequenze.control\0%s\0%s" % (self.api_url, self._token)).encode("utf-8")).hexdigest()
+
     # -- URLs ------------------------------------------------------------
     def url_for(self, path):
         return "%s/%s" % (self.api_url, path.lstrip("/"))
@@ -268,8 +273,9 @@ class Client:
         """Send one request with retries; return the decoded JSON body.
 
         GET is retried on transport errors, 429 and 5xx. POST is retried only
-        when the server certainly did not process it; otherwise an
-        AmbiguousRequestError tells the caller to look before trying again.
+        when the server certainly did not receive it (a refused connection);
+        after a timeout, a reset, a 429 or a 5xx an AmbiguousRequestError
+        tells the caller to look before trying again.
         deadline (on the clock's monotonic scale): no sleep or retry reaches past
         it, and each attempt's read timeout is capped at the time left.
         max_retries: this request's share of the retries, when not the client's own.
@@ -300,21 +306,24 @@ class Client:
                 self._raise_redirect(method, url, response)
             if status < 400:
                 return self._decode(response, method, url)
-            retryable = status in POST_RETRY_STATUSES or (idempotent and status >= 500)
-            delay = self.backoff(attempt, parse_retry_after(response.headers.get("Retry-After")))
-            if retryable and self._may_retry(attempt, delay, deadline, retries):
-                self._sleep(delay)
-                attempt += 1
-                continue
-            if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
-                # A 500/502/504 may come after the create was committed.
+            busy = status in BUSY_STATUSES or status >= 500
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if busy and not idempotent:
+                # A proxy may answer 429, 503 or 500 after the backend saved the create: the caller
+                # looks before sending it again.
                 detail, _errors = _error_body(response)
                 raise AmbiguousRequestError(
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
-                    status=status, detail=self.scrub(detail) if detail else None, url=url, attempts=attempt + 1)
+                    status=status, detail=self.scrub(detail) if detail else None, url=url, attempts=attempt + 1,
+                    retry_after=retry_after, transient=True)
+            delay = self.backoff(attempt, retry_after)
+            if busy and self._may_retry(attempt, delay, deadline, retries):
+                self._sleep(delay)
+                attempt += 1
+                continue
             self._raise_status(method, url, response, attempt + 1, params,
-                               cut_short=retryable and attempt < retries, transient=retryable)
+                               cut_short=busy and attempt < retries, transient=busy)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
@@ -373,8 +382,11 @@ class Client:
     def post(self, path, body, max_retries=None):
         return self.request("POST", path, json_body=body, max_retries=max_retries)
 
-    def iterate(self, path, params=None):
-        """Yield the results of every page, following next links safely."""
+    def pages(self, path, params=None):
+        """Yield every page envelope (count/next/previous/results) in turn, following next links safely.
+
+        Each page's results are checked to be records before the page is yielded.
+        """
         endpoint_url = self.url_for(path)
         url = endpoint_url
         seen = set([url + ("?" + urlencode(params) if params else "")])
@@ -391,7 +403,7 @@ class Client:
                         self.scrub("GET %s answered a result that is not an operation record (%s)"
                                    % (url, type(record).__name__)), url=url,
                         hint="Check that api_url points at the Zequenze Control API")
-                yield record
+            yield page
             link = page.get("next")
             if not link:
                 return
@@ -410,6 +422,12 @@ class Client:
                     self.scrub("The API's next link repeats (%s); stopping instead of looping" % url),
                     url=url, hint="This is an API bug; report it with the URL")
             seen.add(url)
+
+    def iterate(self, path, params=None):
+        """Yield the results of every page, following next links safely."""
+        for page in self.pages(path, params):
+            for record in page["results"]:
+                yield record
 
     def close(self):
         self.session.close()

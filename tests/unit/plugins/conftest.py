@@ -9,6 +9,15 @@ import pytest
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, FakeClock
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """The identity cache and create locks of every test in a folder of its own, never ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name in ("ZEQUENZE_CACHE_DIR", "ZEQUENZE_IDENTITY_CACHE", "ZEQUENZE_SETTLE_TIME"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "cache"
+
+
 @pytest.fixture
 def fake_api():
     return FakeApi()
