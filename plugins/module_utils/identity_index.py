@@ -60,8 +60,12 @@ def api_folder(cache_dir, api_url):
 
 def match_key(identity):
     """What an exact lookup can use: the operation type and the organizations."""
-    orgs = sorted("%s" % o for o in identity.organizations)
-    return _digest("match", "%s" % identity.operation_type, json.dumps(orgs))[:32]
+    return json.dumps(["%s" % identity.operation_type, sorted("%s" % o for o in identity.organizations)])
+
+
+def view_key(view):
+    """match_key of a Record."""
+    return match_key(OperationIdentity.from_view(view))
 
 
 def make_private_dir(path):
@@ -138,11 +142,11 @@ class IdentityIndex:
 
     # -- records -----------------------------------------------------------
     def save(self, records, listed):
-        """Store records (API records or Records); listed: the listing showed them.
+        """Store records (API records, Records, or (Record, match key) pairs); listed: the listing showed them.
 
         A record once listed stays listed until a full scan no longer shows it.
         """
-        rows = [_row(record_view(r)) for r in records]
+        rows = [_row(record_view(r), key) for r, key in _keyed(records)]
         rows = [row for row in rows if row is not None]
         flag = 1 if listed else 0
         self.db.executemany("INSERT OR IGNORE INTO records (id, match_key, listed, view) VALUES (?, ?, ?, ?)",
@@ -164,7 +168,16 @@ class IdentityIndex:
         return [_record(json.loads(view)) for (view,) in rows]
 
 
-def _row(view):
+def _keyed(records):
+    """(record, match key) pairs from records or such pairs."""
+    for item in records:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
+            yield item
+        else:
+            yield item, None
+
+
+def _row(view, key=None):
     if view.id is None:
         return None
     stored = {
@@ -177,7 +190,7 @@ def _row(view):
         "scheduled_for": _precise(view.scheduled_for),
         "created_at": _precise(view.created_at),
     }
-    return stored["id"], match_key(OperationIdentity.from_view(view)), json.dumps(stored, sort_keys=True)
+    return stored["id"], key or view_key(view), json.dumps(stored)
 
 
 def _precise(value):

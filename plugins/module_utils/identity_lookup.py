@@ -18,8 +18,7 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity
-from ansible_collections.zequenze.control.plugins.module_utils.identity_index import match_key
+from ansible_collections.zequenze.control.plugins.module_utils.identity_index import match_key, view_key
 from ansible_collections.zequenze.control.plugins.module_utils.records import newest_first_key, record_view
 
 # The first look reads one page this long: what was created since the last lookup usually fits.
@@ -82,11 +81,12 @@ class IdentityLookup:
         return report
 
     def _read(self, raw):
+        """(Record, match key) of an API record; one of the wanted identity is kept in recent."""
         view = record_view(raw)
-        if self._wanted is not None and view.id is not None and (
-                match_key(OperationIdentity.from_view(view)) == self._wanted):
+        key = view_key(view)
+        if key == self._wanted and view.id is not None:
             self.recent["%s" % view.id] = raw
-        return view
+        return view, key
 
     def _read_new(self, page_size):
         new, previous, count, pages, reached = [], None, None, 0, False
@@ -95,14 +95,14 @@ class IdentityLookup:
             if count is None:
                 count = page.get("count")
             for raw in page["results"]:
-                view = self._read(raw)
+                view, key = self._read(raw)
                 problem = order_problem(previous, view)
                 if problem:
                     return self._full_scan(problem)
                 if self.index.is_listed(view.id):
                     reached = True
                     break
-                new.append(view)
+                new.append((view, key))
                 previous = view
             if reached:
                 break
@@ -124,10 +124,10 @@ class IdentityLookup:
         for page in self.client.pages(self.endpoint, params={"page_size": LOOKUP_PAGE_SIZE}):
             pages += 1
             for raw in page["results"]:
-                view = self._read(raw)
+                view, key = self._read(raw)
                 if ordered and order_problem(previous, view):
                     ordered = False
-                views.append(view)
+                views.append((view, key))
                 previous = view
         with self.index.transaction():
             self.index.replace_listing(views)

@@ -127,6 +127,8 @@ def ansible_env(api_env: dict, extra: dict | None = None) -> dict:
         ANSIBLE_RETRY_FILES_ENABLED="false",
         ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        # The identity cache and create locks of the suite's runs, never ~/.cache.
+        ZEQUENZE_CACHE_DIR=str(COLLECTIONS / "cache"),
     )
     env.update(api_env)
     env.update(extra or {})

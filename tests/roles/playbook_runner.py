@@ -36,6 +36,7 @@ class Playbooks:
             ANSIBLE_COLLECTIONS_PATH=self.collections,
             ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
             ANSIBLE_HOME=str(self.workdir / ".ansible"),
+            ZEQUENZE_CACHE_DIR=str(self.workdir / "zequenze-cache"),  # never the user's ~/.cache
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_LOCALHOST_WARNING="false",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
