@@ -41,7 +41,7 @@ demo: venv
 
 # Every check; the first failure stops the run with a non-zero exit.
 test: venv test-emulator test-units test-sanity test-integration test-molecule test-roles test-lint \
-      test-changelog test-package test-ecosystem test-matrix test-reliability
+      test-changelog test-package test-ecosystem test-matrix test-reliability test-eda
 	@echo "make test: all checks passed"
 
 test-emulator: venv
@@ -96,6 +96,11 @@ reliability: venv
 
 test-reliability: venv
 	scripts/test-reliability.sh
+
+# Event-Driven Ansible: EDA lint, then the real ansible-rulebook (own venv, .venv-eda) against an emulator.
+.PHONY: test-eda
+test-eda: venv
+	scripts/test-eda.sh
 
 clean:
 	rm -rf .tree tests/output .ansible .pytest_cache .coverage

@@ -12,4 +12,4 @@ if ! command -v wrk >/dev/null 2>&1; then
     exit 1
   fi
 fi
-"$VENV/bin/python" "$ROOT/tests/bench/emulator/bench.py"
+cd "$ROOT" && "$VENV/bin/python" -m tests.bench.emulator.bench

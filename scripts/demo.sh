@@ -22,23 +22,24 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/ansible_collections/zequenze"
 ln -s "$ROOT" "$work/ansible_collections/zequenze/control"
 export ANSIBLE_COLLECTIONS_PATH=$work
-export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-}
+# Stages, progress lines, warnings and the summary; no task banners or included files.
+export ANSIBLE_STDOUT_CALLBACK=zequenze.control.progress ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-}
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 reports=$ROOT/reports/demo
 mkdir -p "$reports"
 
 log "Emulator at $ZEQUENZE_API_URL (clock x600); token from ZEQUENZE_API_TOKEN, never printed"
 
 window=$(date -u -d '+10 minutes' +%H:%M)
-log "1/2 Nightly inventory sync: organizations 101-105, two per operation, window $window UTC, waiting"
+# The role's own sizing (one organization per operation, 120-minute timeout): only the window,
+# the waiting and the summary file are set here.
+log "1/2 Nightly inventory sync: organizations 101-105 with the role's defaults, window $window UTC, waiting"
 ansible-playbook zequenze.control.nightly_inventory_sync -e "$(cat <<JSON
 {"nightly_inventory_sync_organizations": [101, 102, 103, 104, 105],
- "nightly_inventory_sync_organizations_per_operation": 2,
  "nightly_inventory_sync_window_start": "$window",
- "nightly_inventory_sync_timeout_minutes": 1440,
  "nightly_inventory_sync_wait": true,
  "nightly_inventory_sync_wait_timeout": 90,
  "nightly_inventory_sync_report_interval": 5,
- "nightly_inventory_sync_max_failed_percent": 10,
  "nightly_inventory_sync_summary_file": "$reports/nightly-summary.json"}
 JSON
 )"
@@ -47,10 +48,8 @@ log "2/2 Compliance evidence for organizations 101-104"
 ansible-playbook zequenze.control.compliance_collection -e "$(cat <<JSON
 {"compliance_collection_organizations": [101, 102, 103, 104],
  "compliance_collection_report_dir": "$reports",
- "compliance_collection_timeout_minutes": 1440,
  "compliance_collection_wait_timeout": 90,
- "compliance_collection_report_interval": 5,
- "compliance_collection_max_failed_percent": 10}
+ "compliance_collection_report_interval": 5}
 JSON
 )"
 

@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 log "emulator tests"
 report=$work/junit.xml
 status=0
-"$VENV/bin/python" -m pytest -q -rs -p no:cacheprovider tests/emulator --junitxml="$report" "$@" || status=$?
+"$VENV/bin/python" -m pytest -q -rs -p no:cacheprovider emulator/tests --junitxml="$report" "$@" || status=$?
 if [ "$status" -eq 5 ]; then echo "no emulator tests were collected" >&2; fi
 skipped=$("$VENV/bin/python" -c 'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); print(sum(int(s.get("skipped", 0)) for s in r.iter("testsuite")))' "$report" 2>/dev/null || echo unknown)
 if [ "$skipped" != "0" ]; then

@@ -10,8 +10,14 @@ cd "$ROOT"
 
 export RELIABILITY_PROFILE=${RELIABILITY_PROFILE:-short}
 log "reliability checks ($RELIABILITY_PROFILE): fault soak, kill -9, secrets, bad input, schema fuzzing, TLS, foreign next link, concurrency"
-report=$(mktemp "${TMPDIR:-/tmp}/reliability.XXXXXX")
-trap 'rm -f "$report"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/reliability.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+report=$work/junit.xml
+# The collection under test is this work tree, through a link (for ansible-playbook and for
+# in-process imports of its filters).
+mkdir -p "$work/collections/ansible_collections/zequenze"
+ln -s "$ROOT" "$work/collections/ansible_collections/zequenze/control"
+export ZEQUENZE_TEST_COLLECTIONS_PATH=$work/collections PYTHONPATH=$work/collections
 status=0
 "$VENV/bin/python" -m pytest tests/reliability -p no:cacheprovider -q -rs \
   --junitxml="$report" "$@" || status=$?

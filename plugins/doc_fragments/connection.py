@@ -16,13 +16,20 @@ options:
       - Base URL of the Zequenze Control API, up to and including the version.
       - If not set, the value of the E(ZEQUENZE_API_URL) environment variable is used.
       - Point it at the emulator (for example V(http://127.0.0.1:8000/api/v1)) to test playbooks offline.
+      - An empty value, a URL without V(http://) or V(https://), or one carrying a user name or
+        password (C(user:password@host)) is refused before anything is sent.
+      - A plain V(http://) URL to a host other than this machine gives a warning, since the token would
+        cross the network unencrypted.
     type: str
     default: https://control.zequenze.com/api/v1
   api_token:
     description:
       - "API token, sent as C(Authorization: Bearer <token>)."
       - If not set, the value of the E(ZEQUENZE_API_TOKEN) environment variable is used.
-      - The token never appears in results, errors or logs.
+      - The token never appears in results, errors or logs. It is the only credential sent;
+        C(~/.netrc) entries are ignored, and a redirect to another host never carries it.
+      - An empty token is refused before anything is sent.
+      - Prefer the environment variable to passing the token again in a task or in C(module_defaults).
     type: str
     required: true
   validate_certs:
@@ -36,11 +43,13 @@ options:
     description:
       - A PEM file (or a directory prepared with C(c_rehash)) of certificate authorities
         to trust instead of the system trust store.
-      - If not set, the value of the E(ZEQUENZE_CA_PATH) environment variable is used.
+      - If not set, the value of the E(ZEQUENZE_CA_PATH) environment variable is used;
+        without either, E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) if set.
+      - A path that does not exist is refused before anything is sent.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP answer (at least 0.1). Connecting waits at most 10 seconds of it.
+      - Seconds to wait for each HTTP answer, from 0.1 to 86400. Connecting waits at most 10 seconds of it.
       - If not set, the value of the E(ZEQUENZE_TIMEOUT) environment variable is used.
     type: float
     default: 30
@@ -52,10 +61,14 @@ options:
         repeated only when the API certainly did not receive it (connection refused,
         HTTP 429, HTTP 503); after an ambiguous failure the module first looks for
         the operation it may have created, so a flaky network never creates a duplicate.
+      - At most 100.
       - If not set, the value of the E(ZEQUENZE_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
 notes:
+  - Answers are bounded, so a faulty API cannot keep a run reading. An answer larger than 16 MiB
+    is refused, and a listing stops with an error after more pages than the API's C(count)
+    and page size call for (plus 10), or after 15 minutes.
   - Proxies come from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
   - Set the connection options once per play with
     C(module_defaults) on the action group C(group/zequenze.control.api).

@@ -13,6 +13,8 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.zequenze.control.plugins.module_utils.client import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
+    MAX_TIMEOUT,
+    MIN_TIMEOUT,
     REQUESTS_IMPORT_ERROR,
     Client,
 )
@@ -25,8 +27,10 @@ from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN
 
 # Seconds to keep looking for the operation an ambiguous create may have made.
 DEFAULT_SETTLE_TIME = 20.0
-# Seconds; a request cannot be answered in no time at all.
-MIN_TIMEOUT = 0.1
+# More retries than this only make a failing run take hours.
+MAX_RETRIES = 100
+# Seconds: beyond about 30 years, deadlines and sleeps overflow the platform's clock types.
+MAX_WAIT_SECONDS = 1e9
 
 
 def connection_argument_spec():
@@ -69,7 +73,6 @@ def require_at_least(module, minimum, names):
     """Fail naming the first option among names whose value is below minimum or not finite."""
     for name in names:
         value = module.params.get(name)
-        # The comparisons also refuse NaN; infinity would overflow sleeps and timeouts.
         if value is not None and not minimum <= value < float("inf"):
             module.fail_json(msg="%s must be a finite number of at least %s, got %s" % (name, minimum, value))
 
@@ -88,8 +91,17 @@ def create_settings(module):
     params = module.params
     if "settle_time" not in params:
         return None
-    require_at_least(module, 0, ("settle_time",))
+    require_between(module, 0, MAX_WAIT_SECONDS, ("settle_time",))
     return CreateSettings(params["cache_dir"], params["identity_cache"], params["settle_time"])
+
+
+def require_between(module, minimum, maximum, names):
+    """Fail naming the first option among names whose value is outside minimum..maximum."""
+    for name in names:
+        value = module.params.get(name)
+        # The comparisons also refuse NaN; infinity would overflow sleeps and timeouts.
+        if value is not None and not minimum <= value <= maximum:
+            module.fail_json(msg="%s must be a number from %s to %s, got %s" % (name, minimum, maximum, value))
 
 
 def operations_for(module):
@@ -97,10 +109,11 @@ def operations_for(module):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    require_at_least(module, 0, ("max_retries", "wait_timeout"))
-    require_at_least(module, MIN_TIMEOUT, ("timeout",))
+    require_between(module, 0, MAX_RETRIES, ("max_retries",))
+    require_between(module, 0, MAX_WAIT_SECONDS, ("wait_timeout",))
+    require_between(module, MIN_TIMEOUT, MAX_TIMEOUT, ("timeout",))
     # 0 would poll back to back (the backoff multiplies it).
-    require_at_least(module, MIN_POLL_INTERVAL, ("poll_interval", "max_poll_interval"))
+    require_between(module, MIN_POLL_INTERVAL, MAX_WAIT_SECONDS, ("poll_interval", "max_poll_interval"))
     if not params["validate_certs"]:
         module.warn("validate_certs is false: the API's TLS certificate is not checked")
     try:
@@ -109,6 +122,8 @@ def operations_for(module):
                         max_retries=params["max_retries"])
     except ZequenzeError as error:
         fail(module, error)
+    if client.plain_http_warning:
+        module.warn(client.plain_http_warning)
     return Operations(client, settings=create_settings(module))
 
 

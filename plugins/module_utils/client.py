@@ -16,6 +16,9 @@ __metaclass__ = type
 
 import email.utils
 import hashlib
+import ipaddress
+import json
+import os
 import random
 import time
 import traceback
@@ -35,6 +38,19 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
+
+    class ApiSession(requests.Session):
+        """A Session whose redirects never pick up credentials of their own.
+
+        requests' rebuild_auth adds the ~/.netrc entry of a redirect's host: Basic auth
+        for a host the token was never meant for. Only our Authorization header is
+        carried, and it is dropped when the redirect leaves the host (or HTTPS).
+        """
+
+        def rebuild_auth(self, prepared_request, response):
+            headers = prepared_request.headers
+            if "Authorization" in headers and self.should_strip_auth(response.request.url, prepared_request.url):
+                del headers["Authorization"]
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
@@ -59,9 +75,27 @@ MIN_ATTEMPT_TIMEOUT = 1.0
 DEADLINE_NOTE = " (no time left before the deadline for another attempt)"
 SECRET_MASK = "********"
 
+# Bounds on what a server can make us read: one answer's body, a listing's pages and time.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+BODY_CHUNK_BYTES = 64 * 1024
+# Pages beyond what count / page size call for (records created while we read shift pages).
+EXTRA_PAGES = 10
+# Without a usable count, no listing this collection makes needs more pages than this.
+MAX_PAGES = 10000
+MAX_LISTING_SECONDS = 900.0
+# Server text (an error page, a link) kept in a message, after the token is masked.
+MAX_SERVER_TEXT = 500
+MAX_FIELD_ERRORS = 20
+MAX_HOST_LABEL = 63
+MAX_HOST_NAME = 253
+
 # Answers that may pass on their own, besides any 5xx: a GET is retried on them.
 BUSY_STATUSES = frozenset((429,))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+# Seconds per request: a request cannot be answered in no time, and beyond a day
+# a timeout only hides a hang (and overflows the deadline arithmetic).
+MIN_TIMEOUT = 0.1
+MAX_TIMEOUT = 86400.0
 
 
 def _checked_token(api_token):
@@ -71,6 +105,9 @@ def _checked_token(api_token):
     character and UnicodeEncodeError beyond Latin-1: both would show the token.
     """
     token = (api_token or "").strip()
+    if not token:
+        raise InputError("api_token is empty; set the api_token option or the ZEQUENZE_API_TOKEN "
+                         "environment variable to the API token")
     for char in token:
         code = ord(char)
         if code < 0x20 or 0x7f <= code <= 0x9f or code > 0xff:
@@ -79,6 +116,105 @@ def _checked_token(api_token):
                 "which cannot be sent in an HTTP header; check the api_token option or the "
                 "ZEQUENZE_API_TOKEN environment variable")
     return token
+
+
+def _checked_api_url(api_url):
+    """api_url without a trailing slash; refuses what cannot be the API's address.
+
+    A refused URL is only repeated when it carries no user information, which
+    requests would send as Basic auth (and messages would show).
+    """
+    if api_url is None:
+        return DEFAULT_API_URL
+    url = ("%s" % api_url).strip().rstrip("/")
+    if not url:
+        raise InputError("api_url is empty; set it (or ZEQUENZE_API_URL) to the API's address, such as %s, "
+                         "or leave it unset for that default" % DEFAULT_API_URL)
+    shown = "" if "@" in url else " (got %r)" % url
+    expected = "api_url must be an http:// or https:// URL such as %s" % DEFAULT_API_URL
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for http://[::1, a port out of range
+        raise InputError("%s; it is not a valid URL (%s)%s" % (expected, exc if shown else "unreadable", shown))
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InputError("%s%s" % (expected, shown))
+    if "@" in parts.netloc:
+        raise InputError("api_url must not carry a user name or password (user:password@host): the API token "
+                         "is the only credential sent; give it as api_token and remove it from api_url")
+    host = parts.hostname or ""
+    labels = host.rstrip(".").split(".")
+    if not host or (not host.startswith("[") and ":" not in host and (
+            len(host) > MAX_HOST_NAME or any(not 0 < len(label) <= MAX_HOST_LABEL for label in labels))):
+        raise InputError("%s; its host name must be at most %d characters, in dot-separated parts of 1 to %d "
+                         "characters%s" % (expected, MAX_HOST_NAME, MAX_HOST_LABEL, shown))
+    del port  # read only to refuse an invalid one
+    return url
+
+
+def is_loopback_host(host):
+    """Whether host names this machine (traffic to it never crosses a network)."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _checked_ca_file(validate_certs, ca_path, https):
+    """Refuses a CA bundle that does not exist, before requests raises OSError mid-request."""
+    if not (validate_certs and https):
+        return
+    if ca_path:
+        if not os.path.exists(ca_path):
+            raise InputError("ca_path %s does not exist; give the CA bundle file (or directory) that signs "
+                             "the API's certificate, or leave ca_path unset for the system trust store" % ca_path)
+        return
+    # Without ca_path, requests reads these (Client._send passes verify=True).
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        value = os.environ.get(name)
+        if value:
+            if not os.path.exists(value):
+                raise InputError("The %s environment variable names %s, which does not exist; fix or unset it, "
+                                 "or give ca_path" % (name, value))
+            return
+
+
+def _checked_timeout(timeout):
+    value = float(timeout)
+    if not MIN_TIMEOUT <= value <= MAX_TIMEOUT:  # also refuses NaN
+        raise InputError("timeout must be a number of seconds from %s to %s, got %s" % (
+            MIN_TIMEOUT, MAX_TIMEOUT, timeout))
+    return value
+
+
+def _lenient_int(text):
+    """An integer from JSON, or its text when Python refuses to convert that many digits."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+class BearerAuth:
+    """The token as the request's only credential.
+
+    As the session's auth, it also keeps requests from using ~/.netrc
+    credentials instead (which it does for a request without auth), while
+    proxies still come from the environment.
+    """
+
+    def __init__(self, token):
+        self._token = token
+
+    def __call__(self, request):
+        request.headers["Authorization"] = "Bearer %s" % self._token
+        return request
+
+    def __repr__(self):
+        return "BearerAuth(%s)" % SECRET_MASK
 
 
 def _secret_forms(secret):
@@ -158,31 +294,44 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - current)
 
 
-def _error_body(response):
-    """(detail, errors) from an error answer, tolerating any body."""
+def _error_body(body, scrub):
+    """(detail, errors) from an error answer's bytes, tolerating any body; server text masked, then cut."""
     try:
-        body = response.json()
-    except ValueError:
-        text = (response.text or "").strip()
-        return (text[:500] or None), []
-    if not isinstance(body, dict):
+        decoded = json.loads(body, parse_int=_lenient_int) if body else None
+    except (ValueError, RecursionError):
+        text = scrub(body.decode("utf-8", "replace")).strip()
+        return (_cut(text) or None), []
+    if not isinstance(decoded, dict):
         return None, []
-    detail = body.get("detail")
-    errors = body.get("errors")
+    detail = decoded.get("detail")
+    errors = decoded.get("errors")
     if isinstance(detail, list):
         # FastAPI-style validation lists: [{"loc": [...], "msg": "..."}]
-        errors = (errors or []) + detail
+        errors = (errors if isinstance(errors, list) else []) + detail
         detail = None
     fields = []
-    for item in errors or []:
+    for item in (errors if isinstance(errors, list) else [])[:MAX_FIELD_ERRORS]:
         if isinstance(item, dict):
             field = item.get("field")
             if field is None and isinstance(item.get("loc"), list):
                 field = ".".join(str(p) for p in item["loc"] if p != "body")
-            fields.append({"field": str(field), "message": str(item.get("message", item.get("msg", "")))})
-    if detail is not None and not isinstance(detail, str):
-        detail = str(detail)
+            fields.append({"field": _cut(scrub(field)),
+                           "message": _cut(scrub(item.get("message", item.get("msg", ""))))})
+    if detail is not None:
+        detail = _cut(scrub(detail))
     return detail, fields
+
+
+def _cut(text, limit=MAX_SERVER_TEXT):
+    """Server text short enough for a message (mask secrets before cutting, never after)."""
+    return text if len(text) <= limit else text[:limit] + "... (%d characters cut)" % (len(text) - limit)
+
+
+def _page_limit(count, page_size):
+    """Pages a listing may take: what count records in pages of page_size need, plus slack."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0 or page_size < 1:
+        return MAX_PAGES
+    return min(MAX_PAGES, -(-count // page_size) + EXTRA_PAGES)
 
 
 class Client:
@@ -190,26 +339,34 @@ class Client:
 
     def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30,
                  max_retries=5, session=None, sleep=None, jitter=None, clock=None):
-        self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        try:
-            self._origin = urlsplit(self.api_url)[:2]
-        except ValueError as exc:  # e.g. "Invalid IPv6 URL" for http://[::1
-            raise InputError("api_url %r is not a valid URL (%s); it must be an http:// or https:// URL "
-                             "such as %s" % (self.api_url, exc, DEFAULT_API_URL))
+        self.api_url = _checked_api_url(api_url)
+        parts = urlsplit(self.api_url)
+        self._origin = parts[:2]
         self._token = _checked_token(api_token)
         self._secret_forms = _secret_forms(self._token)
-        self.timeout = (min(float(timeout), MAX_CONNECT_TIMEOUT), float(timeout))
+        _checked_ca_file(validate_certs, ca_path, parts.scheme.lower() == "https")
+        timeout = _checked_timeout(timeout)
+        self.timeout = (min(timeout, MAX_CONNECT_TIMEOUT), timeout)
         self.max_retries = max(0, int(max_retries))
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
         self._jitter = jitter or random.random
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else ApiSession()
+        self.session.auth = BearerAuth(self._token)
         self.session.headers.update({
-            "Authorization": "Bearer %s" % self._token,
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
         })
         self.session.verify = (ca_path or True) if validate_certs else False
+
+    @property
+    def plain_http_warning(self):
+        """A warning when the token would cross a network unencrypted, else None."""
+        parts = urlsplit(self.api_url)
+        if parts.scheme.lower() != "http" or is_loopback_host(parts.hostname):
+            return None
+        return ("api_url uses plain http:// to %s, which is not this machine: the API token and the records "
+                "cross the network unencrypted; use https://" % parts.hostname)
 
     # -- secrets ---------------------------------------------------------
     def scrub(self, text):
@@ -265,17 +422,40 @@ class Client:
         # which would silently undo validate_certs: false and ca_path.
         # requests follows a 301/302 answer to a POST with a GET: the list would come back
         # as the "created" record. Only reads follow redirects.
+        # stream: the body is read in chunks, up to MAX_BODY_BYTES (see _read_body).
         return self.session.request(method, url, params=params, json=json_body, timeout=timeout,
-                                    verify=self.session.verify,
+                                    verify=self.session.verify, stream=True,
                                     allow_redirects=method.upper() in IDEMPOTENT_METHODS)
+
+    def _read_body(self, response, method, url):
+        """The answer's bytes; an answer larger than MAX_BODY_BYTES is refused without reading it all."""
+        too_large = ApiError(
+            "%s %s answered HTTP %s with a body larger than %d MiB; stopping instead of reading it" % (
+                method, url, response.status_code, MAX_BODY_BYTES // (1024 * 1024)),
+            status=response.status_code, url=url,
+            hint="Check that api_url points at the Zequenze Control API; its pages are far smaller")
+        try:
+            declared = int(response.headers.get("Content-Length") or 0)
+        except ValueError:
+            declared = 0
+        try:
+            if declared > MAX_BODY_BYTES:
+                raise too_large
+            body = bytearray()
+            for chunk in response.iter_content(BODY_CHUNK_BYTES):
+                body.extend(chunk)
+                if len(body) > MAX_BODY_BYTES:
+                    raise too_large
+            return bytes(body)
+        finally:
+            response.close()
 
     def request(self, method, path_or_url, params=None, json_body=None, deadline=None, max_retries=None):
         """Send one request with retries; return the decoded JSON body.
 
         GET is retried on transport errors, 429 and 5xx. POST is retried only
-        when the server certainly did not receive it (a refused connection);
-        after a timeout, a reset, a 429 or a 5xx an AmbiguousRequestError
-        tells the caller to look before trying again.
+        when the server certainly did not process it; otherwise an
+        AmbiguousRequestError tells the caller to look before trying again.
         deadline (on the clock's monotonic scale): no sleep or retry reaches past
         it, and each attempt's read timeout is capped at the time left.
         max_retries: this request's share of the retries, when not the client's own.
@@ -302,27 +482,32 @@ class Client:
                                       attempts=attempt + 1,
                                       cut_short=(idempotent or not_sent) and attempt < retries)
             status = response.status_code
+            try:
+                body = self._read_body(response, method, url)
+            except requests.exceptions.RequestException as exc:
+                # The answer broke off: as a transport failure, but the request certainly arrived.
+                self._raise_transport(method, url, exc, ambiguous=not idempotent, attempts=attempt + 1)
             if 300 <= status < 400:
                 self._raise_redirect(method, url, response)
             if status < 400:
-                return self._decode(response, method, url)
+                return self._decode(body, status, method, url)
             busy = status in BUSY_STATUSES or status >= 500
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if busy and not idempotent:
                 # A proxy may answer 429, 503 or 500 after the backend saved the create: the caller
                 # looks before sending it again.
-                detail, _errors = _error_body(response)
+                detail, _errors = _error_body(body, self.scrub)
                 raise AmbiguousRequestError(
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
-                    status=status, detail=self.scrub(detail) if detail else None, url=url, attempts=attempt + 1,
+                    status=status, detail=detail or None, url=url, attempts=attempt + 1,
                     retry_after=retry_after, transient=True)
             delay = self.backoff(attempt, retry_after)
             if busy and self._may_retry(attempt, delay, deadline, retries):
                 self._sleep(delay)
                 attempt += 1
                 continue
-            self._raise_status(method, url, response, attempt + 1, params,
+            self._raise_status(method, url, status, body, attempt + 1, params,
                                cut_short=busy and attempt < retries, transient=busy)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
@@ -333,7 +518,7 @@ class Client:
             attempts=attempts, deadline_reached=cut_short, transient=is_transient(exc))
 
     def _raise_redirect(self, method, url, response):
-        location = response.headers.get("Location") or "no Location given"
+        location = _cut(self.scrub(response.headers.get("Location") or "no Location given"))
         raise ApiError(
             self.scrub("%s %s answered HTTP %s (redirect to %s), which is not followed for a %s"
                        % (method, url, response.status_code, location, method)),
@@ -341,9 +526,8 @@ class Client:
             hint="Set api_url to the address the API answers at (scheme, host and path), "
                  "so that no redirect is needed")
 
-    def _raise_status(self, method, url, response, attempts, params=None, cut_short=False, transient=False):
-        status = response.status_code
-        detail, errors = _error_body(response)
+    def _raise_status(self, method, url, status, body, attempts, params=None, cut_short=False, transient=False):
+        detail, errors = _error_body(body, self.scrub)
         error_class = error_class_for_status(status)
         message = "%s %s answered HTTP %s" % (method, url, status)
         if attempts > 1:
@@ -356,25 +540,27 @@ class Client:
         if status == 404:
             operation_id = (params or {}).get("id")
             if operation_id is not None:
-                hint_detail = self.scrub("id %s" % operation_id)
+                hint_detail = _cut(self.scrub("id %s" % operation_id))
             else:
                 hint = "Check api_url (%s): it does not serve the headless operation endpoint" % self.api_url
         raise error_class(
             self.scrub(message), status=status,
-            detail=self.scrub(detail) if detail is not None else None,
-            errors=[{"field": self.scrub(e["field"]), "message": self.scrub(e["message"])} for e in errors],
+            detail=detail, errors=errors,
             url=url, hint=self.scrub(hint) if hint else None, hint_detail=hint_detail,
             attempts=attempts, deadline_reached=cut_short, transient=transient)
 
-    def _decode(self, response, method, url):
-        if response.status_code == 204 or not response.content:
+    def _decode(self, body, status, method, url):
+        if status == 204 or not body:
             return None
         try:
-            return response.json()
-        except ValueError:
+            # A number with more digits than Python converts stays text: the record reader
+            # then treats that one field as unknown instead of the whole page failing.
+            return json.loads(body, parse_int=_lenient_int)
+        except (ValueError, RecursionError) as exc:
+            reason = "nested too deeply to read" if isinstance(exc, RecursionError) else "not JSON"
             raise ApiError(
-                "%s %s answered HTTP %s with a body that is not JSON" % (method, url, response.status_code),
-                status=response.status_code, url=url, hint="Check that api_url points at the Zequenze Control API")
+                "%s %s answered HTTP %s with a body that is %s" % (method, url, status, reason),
+                status=status, url=url, hint="Check that api_url points at the Zequenze Control API")
 
     def get(self, path, params=None, deadline=None):
         return self.request("GET", path, params=params, deadline=deadline)
@@ -382,16 +568,29 @@ class Client:
     def post(self, path, body, max_retries=None):
         return self.request("POST", path, json_body=body, max_retries=max_retries)
 
-    def pages(self, path, params=None):
-        """Yield every page envelope (count/next/previous/results) in turn, following next links safely.
+    def iterate(self, path, params=None, max_seconds=MAX_LISTING_SECONDS):
+        """Yield the results of every page (see pages)."""
+        for page in self.pages(path, params, max_seconds):
+            for record in page["results"]:
+                yield record
+
+    def pages(self, path, params=None, max_seconds=MAX_LISTING_SECONDS):
+        """Yield every page envelope (count/next/previous/results), following next links safely.
 
         Each page's results are checked to be records before the page is yielded.
+        Bounded: no more pages than the API's count and first page size call for
+        (plus EXTRA_PAGES), and no longer than max_seconds, so a next chain
+        that never ends cannot keep a run paging.
         """
         endpoint_url = self.url_for(path)
         url = endpoint_url
         seen = set([url + ("?" + urlencode(params) if params else "")])
+        started = self._clock()
+        page_limit = MAX_PAGES
+        pages = 0
         while url:
-            page = self.get(url, params=params)
+            page = self.get(url, params=params, deadline=started + max_seconds)
+            pages += 1
             params = None  # the next link carries the query
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
                 raise PaginationError(
@@ -410,24 +609,34 @@ class Client:
             if not page["results"]:
                 raise PaginationError(
                     self.scrub("GET %s answered an empty page that links to a next one (%s); "
-                               "stopping instead of following it" % (url, link)),
+                               "stopping instead of following it" % (url, _cut(self.scrub(link)))),
                     url=url, hint="This is an API bug; report it with the URL")
             if not isinstance(link, str):
                 raise PaginationError(
                     "GET %s answered a next link that is not a URL: %s" % (url, type(link).__name__),
                     url=url, hint="This is an API bug; report it with the URL")
+            if pages == 1:
+                page_limit = _page_limit(page.get("count"), len(page["results"]))
+            self._check_listing_bounds(url, pages, page_limit, started, max_seconds)
             url = self.rebase(link, endpoint_url)
             if url in seen:
                 raise PaginationError(
-                    self.scrub("The API's next link repeats (%s); stopping instead of looping" % url),
+                    self.scrub("The API's next link repeats (%s); stopping instead of looping" % _cut(url)),
                     url=url, hint="This is an API bug; report it with the URL")
             seen.add(url)
 
-    def iterate(self, path, params=None):
-        """Yield the results of every page, following next links safely."""
-        for page in self.pages(path, params):
-            for record in page["results"]:
-                yield record
+    def _check_listing_bounds(self, url, pages, page_limit, started, max_seconds):
+        """Raise when one more page would pass the page limit or the listing's time."""
+        elapsed = self._clock() - started
+        if pages < page_limit and elapsed < max_seconds:
+            return
+        if pages >= page_limit:
+            reason = "after %d pages, more than its count and page size call for" % pages
+        else:
+            reason = "after %d pages in %.0f s, the longest a listing may take" % (pages, elapsed)
+        raise PaginationError(
+            self.scrub("GET %s still links to a next page %s; stopping instead of paging on" % (url, reason)),
+            url=url, hint="This is an API bug (a next link that never ends); report it with the URL")
 
     def close(self):
         self.session.close()

@@ -147,6 +147,13 @@ class OperationFailedError(ZequenzeError):
     """An operation ended in a state the task did not ask for."""
 
 
+class EstimateExceededError(ZequenzeError):
+    """The API estimates that an operation overruns its timeout or window (on_overrun=fail)."""
+
+    hint = ("The operation exists and runs as scheduled; set on_overrun=warn to accept it, "
+            "or schedule smaller operations")
+
+
 class WaitTimeoutError(ZequenzeError):
     """The wait deadline passed before the operation reached the wanted state."""
 

@@ -43,6 +43,16 @@ def check_wait_outcome(result, goal, max_failed_devices=None):
         raise
 
 
+def _timeout_hint(result):
+    """The advice for a timed-out wait: about the API when it stopped answering, else about wait_timeout."""
+    if result.last_error:
+        # A longer wait_timeout would not help against an API that does not answer.
+        return ("The API did not answer the last poll: check that it is up and reachable at api_url "
+                "(network, proxy, TLS). The operation keeps running on the API; wait for it again "
+                "later with zequenze.control.headless_operation_info (id and wait=true)")
+    return "Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info"
+
+
 def _check_wait_outcome(result, goal, max_failed_devices):
     record = result.record
     view = record_view(record)
@@ -51,7 +61,7 @@ def _check_wait_outcome(result, goal, max_failed_devices):
             "Timed out after %.0f s waiting for %s to reach %s%s" % (
                 result.elapsed, describe(view), " or ".join(sorted(goal.statuses)),
                 "; the last poll failed: %s" % result.last_error if result.last_error else ""),
-            hint="Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info")
+            hint=_timeout_hint(result))
     failed = is_terminal(view.status) and view.status != "completed"
     if goal.unreachable(view) or (failed and not goal.failure_is_success):
         raise OperationFailedError(

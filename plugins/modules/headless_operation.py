@@ -23,6 +23,15 @@ description:
   - Can wait for the operation to start or to finish, polling patiently and using the API's
     C(estimated_completion) to avoid useless polls.
   - In check mode the module looks for matching operations (read-only requests) and never creates one.
+  - "Before any request, in check mode as in a real run and for O(data) as for the structured options, the
+    module checks the request against the API's contract: the operation types, device types and statuses,
+    priorities and keys it knows, the O(options) C(timeout_minutes) range, the O(schedule.execute_at) format
+    and the organization ids. A request the API would refuse fails naming each bad field, and nothing is sent."
+  - "What cannot be known without creating the operation is not checked: whether the token's scope
+    includes every organization (the API answers HTTP 403). Check mode says so in RV(unverified)."
+  - "Warnings: an O(schedule.execute_at) more than five minutes in the past (the API starts the operation
+    at once); a found operation whose priority or options differ from the task's (see RV(drift)); an API
+    estimate longer than the operation's C(timeout_minutes) or past the end of O(window_minutes)."
 author:
   - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
@@ -86,13 +95,14 @@ options:
   options:
     description:
       - Operation options, sent as given. Known keys are C(update_firmware_info) (bool),
-        C(validate_connectivity) (bool) and C(timeout_minutes) (int, 1 to 1440); other keys
-        are passed through to the API.
+        C(validate_connectivity) (bool) and C(timeout_minutes) (int, 1 to 1440; the API gives
+        up an operation after it). Other keys fail unless O(validate_vocabulary=false).
     type: dict
   data:
     description:
       - The whole operation configuration, as a JSON object string or a mapping, sent as is.
-        This is the API document's own C(data) parameter.
+        This is the API document's own C(data) parameter. C(schedule.execute_at=now) in it is dropped
+        before sending, as with O(schedule.execute_at=now); the same checks as for the structured options apply.
       - Mutually exclusive with O(operation_type), O(organizations), O(device_filters),
         O(schedule) and O(options). Its fields still decide the identity.
     type: raw
@@ -139,8 +149,31 @@ options:
       - After waiting, fail when the operation has more failed devices than this.
       - Checked against the last record, so it is meaningful with O(wait=true).
     type: int
+  validate_vocabulary:
+    description:
+      - Check operation types, device types and statuses, priorities and keys against the values this
+        collection knows before sending anything.
+      - Set V(false) for values an API newer than this collection accepts. Formats, ranges and types
+        are checked either way.
+    type: bool
+    default: true
+  window_minutes:
+    description:
+      - Length in minutes of the maintenance window that opens at the operation's scheduled start.
+        When the API estimates that the operation ends after it, the task warns (or fails, see O(on_overrun)).
+      - At least C(1). No window check when omitted.
+    type: int
+  on_overrun:
+    description:
+      - What to do when the API's estimate for the operation (found or created) exceeds its
+        C(timeout_minutes), or ends after O(window_minutes).
+      - V(warn) reports it and succeeds; V(fail) fails the task. The operation exists either way
+        (the estimate comes with the API's answer) and runs as scheduled.
+    type: str
+    choices: [warn, fail]
+    default: warn
 notes:
-  - Check mode does not wait.
+  - Check mode does not wait, and cannot know the API's estimate, which comes with the created operation.
 seealso:
   - module: zequenze.control.headless_operation_info
 """
@@ -319,6 +352,27 @@ diff:
       target_organizations: [101, 102]
       schedule:
         execute_at: "2024-01-16T02:00:00Z"
+drift:
+  description:
+    - How the found operation differs from the task in what is not part of its identity
+      (C(schedule.priority) and each option the task sets), keyed by field. Empty when it does not,
+      or when the task created the operation.
+  returned: always
+  type: dict
+  sample:
+    schedule.priority:
+      task: high
+      operation: normal
+    options.timeout_minutes:
+      task: 240
+      operation: 120
+unverified:
+  description: In check mode, when an operation would be created, what check mode could not verify without creating it.
+  returned: in check mode, when an operation would be created
+  type: list
+  elements: str
+  sample:
+    - "The token's scope (HTTP 403 for an organization outside it) cannot be known without creating the operation"
 status:
   description: The HTTP status of the API's error answer.
   returned: when the API answered with an error
@@ -330,8 +384,8 @@ detail:
   type: str
   sample: "invalid operation parameters: options.timeout_minutes"
 errors:
-  description: The API's field errors, each naming a field of the request.
-  returned: when the API answered with field errors
+  description: The field errors, each naming a field of the request, from the API or from the checks made before sending.
+  returned: when the API answered with field errors, or the request failed those checks
   type: list
   elements: dict
   sample:
@@ -354,9 +408,15 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     wait_argument_spec,
     wait_goal,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
+from ansible_collections.zequenze.control.plugins.module_utils.drift import drift, drift_warning
+from ansible_collections.zequenze.control.plugins.module_utils.errors import EstimateExceededError, ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
-from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
+from ansible_collections.zequenze.control.plugins.module_utils.preflight import (
+    SCOPE_NOTE,
+    past_start_warning,
+    request_body,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.sizing import overruns
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
@@ -381,31 +441,42 @@ def argument_spec():
         data=dict(type="raw"),
         force=dict(type="bool", default=False),
         max_failed_devices=dict(type="int"),
+        validate_vocabulary=dict(type="bool", default=True),
+        window_minutes=dict(type="int"),
+        on_overrun=dict(type="str", choices=["warn", "fail"], default="warn"),
     )
     return spec
 
 
 def run(module, operations):
     params = module.params
-    body = build_request_body(params)
+    body = request_body(params)
+    past = past_start_warning(body)
+    if past:
+        module.warn(past)
     identity = OperationIdentity.from_body(body)
     outcome = operations.ensure(body, identity, force=params["force"], check_mode=module.check_mode)
     record, created = outcome.record, outcome.created
+    differences = {}
     if created:
         diff = {"before": {}, "after": body}
     else:
         summary = record_summary(record)
         diff = {"before": summary, "after": summary}
+        differences = drift(record, body)
+        if differences:
+            module.warn(drift_warning(record, differences))
     duplicates = [record_summary(r) for r in outcome.duplicates]
     if duplicates:
         module.warn("Other operations with the same identity were created while this task created %s: %s. "
                     "Another run (on another machine, or one without this machine's cache folder) created "
                     "them; cancel the extra ones" % (record_summary(record)["id"],
                                                       ", ".join("%s" % d["id"] for d in duplicates)))
-    extra = {"created": created, "request": body, "wait": wait_report(), "duplicates": duplicates,
-             "lookup": outcome.lookup}
+    extra = {"created": created, "request": body, "wait": wait_report(), "drift": differences,
+             "duplicates": duplicates, "lookup": outcome.lookup}
     if record is None:  # check mode, would create
-        return True, None, diff, extra
+        return True, None, diff, dict(extra, unverified=[SCOPE_NOTE])
+    check_estimate(module, record, body, dict(extra, changed=created, operation=record))
     if params["wait"] and not module.check_mode:
         goal = wait_goal(params["wait_for"])
         try:
@@ -421,6 +492,17 @@ def run(module, operations):
     return created, record, diff, extra
 
 
+def check_estimate(module, record, body, result):
+    """Warn (or fail, with on_overrun=fail) when the API's estimate overruns the timeout or window."""
+    found = overruns(record, body, module.params["window_minutes"])
+    if found and module.params["on_overrun"] == "fail":
+        error = EstimateExceededError("; ".join(found))
+        error.result = result
+        raise error
+    for sentence in found:
+        module.warn(sentence)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
@@ -430,6 +512,7 @@ def main():
         required_together=[("operation_type", "organizations")],
     )
     require_at_least(module, 0, ("max_failed_devices",))
+    require_at_least(module, 1, ("window_minutes",))
     run_module(module, run)
 
 

@@ -8,7 +8,9 @@ installed under requirements_collections. These tests do the same against a
 real emulator, with the files in extensions/awx and docs/awx.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 import os
@@ -24,8 +26,9 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from conftest import REPO, started_emulator
-from tls_ca import make_ca_and_server_cert
+from tests.support.emulator_process import single_token_emulator
+from tests.support.paths import REPO
+from tests.support.tls_ca import make_ca_and_server_cert
 
 AWX_DOCS = REPO / "docs" / "awx"
 CONTROLLER = yaml.safe_load((AWX_DOCS / "controller.yml").read_text())
@@ -236,8 +239,8 @@ def test_private_certificate_authority_through_the_credential(tmp_path, tarball,
     pki = tmp_path / "pki"
     pki.mkdir()
     paths = make_ca_and_server_cert(pki)
-    with started_emulator(tmp_path / "tls-emulator", token, tls_cert=paths["cert"], tls_key=paths["key"],
-                          ca_file=paths["ca"]) as emulator:
+    with single_token_emulator(tmp_path / "tls-emulator", token, tls_cert=paths["cert"], tls_key=paths["key"],
+                               ca_file=paths["ca"]) as emulator:
         assert emulator.api_url.startswith("https://")
         inputs = {"api_url": emulator.api_url, "api_token": token}
         runner, data_dir = launch(job_template("monitor"), tmp_path, tarball, inputs, {}, "job-untrusted")
@@ -255,7 +258,7 @@ def test_private_certificate_authority_through_the_credential(tmp_path, tarball,
 
 def test_compliance_job_through_ansible_runner(tmp_path, tarball, token):
     """The on-demand job: reports run now, the job waits for them and writes the evidence bundle."""
-    with started_emulator(tmp_path / "fast-emulator", token, time_scale=600) as emulator:
+    with single_token_emulator(tmp_path / "fast-emulator", token, time_scale=600) as emulator:
         evidence = tmp_path / "evidence"
         answers = {"compliance_collection_organizations": ["101", "102"],
                    "compliance_collection_report_dir": str(evidence),

@@ -5,7 +5,9 @@ exist, module tasks in YAML examples may only use documented options, and the
 quick start's playbook must do what the guide says it does.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import ast
 import json
@@ -17,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
-from emulator_process import EmulatorProcess
+from tests.support.paths import REPO
+from tests.support.emulator_process import EmulatorProcess
 
 GUIDES = sorted((REPO / "docs").rglob("*.md"))
 PAGES = GUIDES + [REPO / "README.md"]

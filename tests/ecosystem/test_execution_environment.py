@@ -5,7 +5,9 @@ the one the image build runs after installing the collections, so running it
 on the installed tarball shows what the image would get.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import shutil
 import subprocess
@@ -13,7 +15,7 @@ import sys
 
 import yaml
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 
 def without_comments(entries):

@@ -5,7 +5,9 @@ the steps with id `plan` and `apply`), run in a copy of docs/gitops standing in
 for the operator's repository.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import re
 import shutil
@@ -14,7 +16,7 @@ from datetime import datetime
 
 import yaml
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 GITOPS = REPO / "docs" / "gitops"
 

@@ -9,7 +9,9 @@ Sleeps are capped at 10 ms while a module runs: retries and waits keep their log
 their pauses (wait timeouts are bounded in the strategies as well).
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import datetime
 import decimal
@@ -20,7 +22,7 @@ from unittest import mock
 
 import pytest
 import requests
-from conftest import FULL, EmulatorProcess, distinctive_token, scale, write_tokens
+from tests.support.reliability import FULL, EmulatorProcess, distinctive_token, scale, write_tokens
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

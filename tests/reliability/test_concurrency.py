@@ -1,12 +1,14 @@
 """Concurrency: eight nightly playbook runs at once, for eight different windows: eight operations, no errors."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import collections
 import random
 import time
 
-from conftest import TRACEBACK, EmulatorProcess, all_operations, finish, identity, pick_windows, start_playbook
+from tests.support.reliability import TRACEBACK, EmulatorProcess, all_operations, finish, identity, pick_windows, start_playbook
 
 RUNS = 8
 DEADLINE = 300  # real seconds for all eight together; a bound, not a speed goal

@@ -7,13 +7,15 @@ either rides through (connection refused is retried within its deadline) or fail
 cause, without a traceback.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import datetime
 import time
 
 import requests
-from conftest import CAUSE, TRACEBACK, EmulatorProcess, all_operations, finish, scale, start_playbook
+from tests.support.reliability import CAUSE, TRACEBACK, EmulatorProcess, all_operations, finish, scale, start_playbook
 
 KILLS = scale(5, 12)
 TIME_SCALE = 200          # 200 simulated seconds per real second

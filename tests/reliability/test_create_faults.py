@@ -7,7 +7,10 @@ folder, one lock) make one operation per identity; runs that share no cache fold
 report every duplicate they make.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+__metaclass__ = type
 
 import collections
 import json
@@ -15,7 +18,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import BIN, TRACEBACK, EmulatorProcess, all_operations, ansible_env, identity, scale
+from tests.support.reliability import BIN, TRACEBACK, EmulatorProcess, all_operations, ansible_env, identity, scale
 
 MODULE = "zequenze.control.headless_operation"
 # One identity per test run: scheduled, so that any state of it satisfies a rerun.

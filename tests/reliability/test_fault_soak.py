@@ -7,7 +7,9 @@ operation a run reported is there (and repeats of a window reported the same one
 traceback anywhere, every failed run names its cause, at least 95% of runs succeed.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import collections
 import datetime
@@ -16,7 +18,7 @@ import random
 import re
 import time
 
-from conftest import CAUSE, TRACEBACK, EmulatorProcess, all_operations, identity, pick_windows, run_playbook, scale
+from tests.support.reliability import CAUSE, TRACEBACK, EmulatorProcess, all_operations, identity, pick_windows, run_playbook, scale
 
 RUNS = scale(6, 60)
 WINDOWS = scale(3, 24)

@@ -7,7 +7,9 @@ api_url (DESIGN.md "Pagination"): every operation is listed, and the capture ser
 token, indeed no request at all.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 import threading
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
-from conftest import EmulatorProcess, distinctive_token, run_adhoc, write_tokens
+from tests.support.reliability import EmulatorProcess, distinctive_token, run_adhoc, write_tokens
 
 TOKEN = distinctive_token()
 CAPTURE_HOST = "127.0.0.2"  # another loopback address: a different origin even on the same port

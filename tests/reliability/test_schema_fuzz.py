@@ -5,14 +5,16 @@ authenticated with the emulator's token. Zero 5xx answers, and zero responses th
 document: undocumented status codes, wrong content types, bodies that do not match the schema.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import collections
 
 import pytest
 import requests
 import schemathesis
-from conftest import FULL, EmulatorProcess, scale
+from tests.support.reliability import FULL, EmulatorProcess, scale
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error

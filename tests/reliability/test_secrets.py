@@ -4,11 +4,13 @@ A distinctive random token must appear zero times in stdout, stderr, Ansible's l
 (ANSIBLE_LOG_PATH), every report file the run wrote, and the emulator's log.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import pytest
-from conftest import FULL, EmulatorProcess, distinctive_token, run_playbook, write_tokens
-from tls_ca import make_ca_and_server_cert
+from tests.support.reliability import FULL, EmulatorProcess, distinctive_token, run_playbook, write_tokens
+from tests.support.tls_ca import make_ca_and_server_cert
 
 TOKEN = distinctive_token()
 PLAYBOOKS = ("nightly_inventory_sync", "compliance_collection", "monitor_operations")

@@ -5,12 +5,14 @@ pass, validate_certs: false passes with a warning. A REQUESTS_CA_BUNDLE in the e
 (common on corporate machines) must not override either setting.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import certifi
 import pytest
-from conftest import TRACEBACK, EmulatorProcess, run_adhoc
-from tls_ca import make_ca_and_server_cert
+from tests.support.reliability import TRACEBACK, EmulatorProcess, run_adhoc
+from tests.support.tls_ca import make_ca_and_server_cert
 
 MODULE = "zequenze.control.headless_operation_info"
 

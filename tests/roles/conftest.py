@@ -1,28 +1,21 @@
 """Fixtures for the role and playbook tests: real emulator processes, and ansible-playbook
-run by FQCN from the collection as installed from its tarball (scripts/test-roles.sh
-builds and installs it and passes the path in ZEQUENZE_TEST_COLLECTIONS_PATH)."""
+run by FQCN from the collection as installed from its tarball (the harness builds and
+installs it and passes the path in ZEQUENZE_TEST_COLLECTIONS_PATH)."""
 
-from __future__ import annotations
-
-import os
-import sys
-from pathlib import Path
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from emulator_process import EmulatorProcess  # noqa: E402
-from playbook_runner import Api, Playbooks  # noqa: E402
+from tests.support.ansible_env import collections_path as installed_collections_path
+from tests.support.api import Api
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.playbooks import Playbooks
 
 
 @pytest.fixture(scope="session")
 def collections_path() -> str:
-    path = os.environ.get("ZEQUENZE_TEST_COLLECTIONS_PATH")
-    if not path or not (Path(path) / "ansible_collections" / "zequenze" / "control" / "MANIFEST.json").is_file():
-        pytest.fail("ZEQUENZE_TEST_COLLECTIONS_PATH must hold an installed zequenze.control; run scripts/test-roles.sh")
-    return path
+    return installed_collections_path(installed=True)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 the HTML table and charts agree with compliance.json, SHA256SUMS verifies, the CSV agrees,
 nothing points outside the file, and the token is nowhere."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import csv
 import hashlib
@@ -14,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator_process import free_port
-from playbook_runner import listing_pages, recap, requests_during
+from tests.support.emulator_process import free_port
+from tests.support.playbooks import listing_pages, recap, requests_during
 
 ORGANIZATIONS = [103, 101, 102]
 

@@ -3,7 +3,9 @@ failed operations. The emulator's troubled organizations misbehave on purpose: 9
 (stalled), 902 runs three times slower than estimated (overdue), 903 fails every device (failed).
 The emulator runs a fast clock, so the playbook gets the API's time (/healthz) as its reference."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import datetime
 import json
@@ -12,8 +14,9 @@ import time
 
 import pytest
 
-from emulator_process import EmulatorProcess
-from playbook_runner import Api, Playbooks, listing_pages, requests_during, wait_until
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.api import Api
+from tests.support.playbooks import Playbooks, listing_pages, requests_during, wait_until
 
 TIME_SCALE = 80  # 80 simulated seconds per real second: ~25 s of slack while the slow operation is overdue
 OPTIONS = {"update_firmware_info": True, "validate_connectivity": True, "timeout_minutes": 1440}

@@ -2,7 +2,9 @@
 real emulator with a fast clock: check mode, the window, idempotence, waiting, the threshold,
 and clear messages for bad input."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import datetime
 import json
@@ -11,8 +13,9 @@ import zoneinfo
 
 import pytest
 
-from emulator_process import EmulatorProcess
-from playbook_runner import Api, Playbooks, listing_pages, recap, requests_during
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.api import Api
+from tests.support.playbooks import Playbooks, listing_pages, recap, requests_during
 
 
 def window_ahead(hours: int) -> str:
@@ -60,7 +63,8 @@ def test_check_diff_then_apply_then_rerun(playbooks, api):
 def test_wait_summarizes_and_writes_the_summary_file(playbooks, api, tmp_path):
     summary_file = tmp_path / "summary.json"
     result = playbooks.run("nightly_inventory_sync", {
-        "nightly_inventory_sync_organizations": [105, 106], "nightly_inventory_sync_window_start": window_ahead(3),
+        "nightly_inventory_sync_organizations": [105, 106], "nightly_inventory_sync_organizations_per_operation": 2,
+        "nightly_inventory_sync_window_start": window_ahead(3),
         "nightly_inventory_sync_timeout_minutes": 1440, "nightly_inventory_sync_wait": True,
         "nightly_inventory_sync_report_interval": 5, "nightly_inventory_sync_max_failed_percent": 50,
         "nightly_inventory_sync_summary_file": str(summary_file)})
@@ -119,7 +123,8 @@ def test_window_is_the_next_local_start_in_the_zone(realtime, tmp_path):
 def test_summary_file_check_mode_writes_nothing_and_a_rerun_changes_nothing(realtime, tmp_path):
     playbooks, api = realtime
     summary_file = tmp_path / "scheduled.json"
-    extra = {"nightly_inventory_sync_organizations": [107, 108], "nightly_inventory_sync_window_start": window_ahead(3),
+    extra = {"nightly_inventory_sync_organizations": [107, 108], "nightly_inventory_sync_organizations_per_operation": 2,
+             "nightly_inventory_sync_window_start": window_ahead(3),
              "nightly_inventory_sync_summary_file": str(summary_file)}
 
     check = playbooks.run("nightly_inventory_sync", extra, "--check", "--diff")
@@ -167,7 +172,8 @@ def test_bad_input_gets_a_clear_message(playbooks):
 def test_organizations_as_survey_text_or_a_single_id(playbooks, api, organizations, expected):
     """An AWX text answer ("107, 108") or a lone id is read as the argument spec reads it."""
     result = playbooks.run("nightly_inventory_sync", {
-        "nightly_inventory_sync_organizations": organizations, "nightly_inventory_sync_window_start": "02:00"})
+        "nightly_inventory_sync_organizations": organizations, "nightly_inventory_sync_organizations_per_operation": 2,
+        "nightly_inventory_sync_window_start": "02:00"})
     assert result.returncode == 0, result.stdout[-3000:]
     (operation,) = [op for op in syncs(api) if set(op["operation_details"]["organization_ids"]) & set(expected)]
     assert sorted(operation["operation_details"]["organization_ids"]) == expected

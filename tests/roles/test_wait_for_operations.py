@@ -1,13 +1,15 @@
 """Waiting with progress lines: an emulator at real-time speed, so the operations outlast the wait."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import re
 
 import pytest
 
-from emulator_process import EmulatorProcess
-from playbook_runner import Playbooks
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.playbooks import Playbooks
 
 PROGRESS = re.compile(r"operation (\d+) compliance_report \(organizations (\d+)\): in_progress \d+% - \d+/\d+ devices processed, \d+ failed - ETA \S+")
 

@@ -1,7 +1,6 @@
 """Start a real Zequenze Control API emulator process for tests; stdlib only, no collection imports.
 
-    import sys; sys.path.insert(0, "<repo>/tests/support")
-    from emulator_process import EmulatorProcess
+    from tests.support.emulator_process import EmulatorProcess
 
     with EmulatorProcess(time_scale=600) as emulator:
         emulator.api_url    # http://127.0.0.1:PORT/api/v1
@@ -13,7 +12,9 @@ The command is $ZEQUENZE_EMULATOR_BIN, else `zequenze-control-emulator` on PATH,
 else the one beside the running Python.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 import os
@@ -197,3 +198,12 @@ class EmulatorProcess:
             self.process.kill()
         if self.process:
             self.process.wait()
+
+
+def single_token_emulator(workdir, token, **options):
+    """An emulator (use it as a context manager) where only `token` is valid, seeing every organization."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True)
+    tokens = workdir / "tokens.yml"
+    tokens.write_text(json.dumps({"tokens": {token: {"organizations": "*"}}}))  # JSON is YAML
+    return EmulatorProcess(tokens=tokens, token=token, workdir=workdir, **options)

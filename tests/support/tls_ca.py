@@ -4,7 +4,9 @@
     paths = make_ca_and_server_cert(folder)   # {"ca": Path, "cert": Path, "key": Path}, PEM files
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import datetime
 import ipaddress

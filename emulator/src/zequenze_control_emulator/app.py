@@ -70,10 +70,7 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
 
     async def create_operation(request: Request) -> Response:
         scope = authorize(request)
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            raise ApiError(400, "the request body is too large", [("body", f"expected at most {MAX_BODY_BYTES} bytes")])
-        operation = parse_create_body(raw)
+        operation = parse_create_body(await _bounded_body(request))
         if scope is not None:
             outside = [o for o in operation.organizations if o not in scope]
             if outside:
@@ -112,6 +109,27 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: server_error},
     )
+
+
+async def _bounded_body(request: Request) -> bytes:
+    """The request body, refused (413) past MAX_BODY_BYTES: by its declared length before reading
+    anything, or as soon as a streamed (chunked) body passes the limit, so memory stays bounded."""
+    declared = request.headers.get("content-length")
+    if declared is not None and not (declared.isdigit() and int(declared) <= MAX_BODY_BYTES):
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> ApiError:
+    # The rest of the body is never read: the connection cannot carry another request.
+    return ApiError(413, "the request body is too large", [("body", f"expected at most {MAX_BODY_BYTES} bytes")],
+                    {"connection": "close"})
 
 
 def _unauthorized(detail: str) -> ApiError:

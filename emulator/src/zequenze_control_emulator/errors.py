@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# An error answer stays small whatever the body: the first errors, then how many more.
+MAX_ERRORS = 20
+MAX_FIELDS_NAMED = 10
+
 
 class ApiError(Exception):
     """An HTTP error answer: `{"detail": ..., "errors": [{"field", "message"}]}`."""
@@ -10,7 +14,10 @@ class ApiError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
-        self.errors = [{"field": field, "message": message} for field, message in errors]
+        errors = list(errors)
+        self.errors = [{"field": field, "message": message} for field, message in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:
+            self.errors.append({"field": "body", "message": f"and {len(errors) - MAX_ERRORS} more errors"})
         self.headers = headers or {}
 
     def body(self) -> dict:
@@ -19,5 +26,8 @@ class ApiError(Exception):
 
 def invalid(errors) -> ApiError:
     """422 for a well-formed body whose parameters are wrong."""
-    fields = ", ".join(dict.fromkeys(error[0] for error in errors))
-    return ApiError(422, f"invalid operation parameters: {fields}", errors)
+    fields = list(dict.fromkeys(error[0] for error in errors))
+    named = ", ".join(fields[:MAX_FIELDS_NAMED])
+    if len(fields) > MAX_FIELDS_NAMED:
+        named += f" and {len(fields) - MAX_FIELDS_NAMED} more"
+    return ApiError(422, f"invalid operation parameters: {named}", errors)

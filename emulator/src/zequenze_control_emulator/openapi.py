@@ -38,6 +38,7 @@ _RESPONSES = {
     "401": _error_response("Missing, malformed or unknown bearer token", {"WWW-Authenticate": {"schema": {"type": "string"}}}),
     "403": _error_response("A target organization lies outside the token's scope"),
     "404": _error_response("Unknown operation id, or one the token may not see"),
+    "413": _error_response("A request body over 1 MiB, refused before it is read"),
     "422": _error_response("Valid JSON with invalid parameters; `errors` names each field"),
     "429": _error_response("Rate limited; retry after `Retry-After` seconds", {"Retry-After": _INTEGER_HEADER}),
     "500": _error_response("Internal server error"),
@@ -272,7 +273,7 @@ def openapi_document() -> dict:
                                 }
                             },
                         },
-                        **_pick("400", "401", "403", "422", "429", "500", "503"),
+                        **_pick("400", "401", "403", "413", "422", "429", "500", "503"),
                     },
                 },
             },

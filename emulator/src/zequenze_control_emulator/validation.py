@@ -13,6 +13,7 @@ from .vocabulary import (
     DEVICE_STATUSES,
     DEVICE_TYPES,
     MAX_ORGANIZATION_ID,
+    MAX_ORGANIZATIONS,
     OPERATION_TYPES,
     PRIORITIES,
     TIMEOUT_MINUTES_RANGE,
@@ -143,12 +144,15 @@ def _read_organizations(config: dict, errors: list) -> tuple:
     if not isinstance(value, list) or not value:
         errors.append((field, f"expected a non-empty list of organization ids (integers), got {_show(value)}"))
         return ()
-    organizations = []
+    if len(value) > MAX_ORGANIZATIONS:
+        errors.append((field, f"expected at most {MAX_ORGANIZATIONS} organization ids, got {len(value)}"))
+        return ()
+    organizations = {}  # a dict: ordered, and a duplicate costs one lookup (not a scan)
     for index, item in enumerate(value):
         if not is_integer(item) or not 1 <= item <= MAX_ORGANIZATION_ID:
             errors.append((f"{field}[{index}]", f"expected an organization id (integer from 1 to {MAX_ORGANIZATION_ID}), got {_show(item)}"))
-        elif item not in organizations:
-            organizations.append(item)
+        else:
+            organizations.setdefault(item, None)
     return tuple(organizations)
 
 
@@ -171,12 +175,12 @@ def _read_choices(container: dict, key: str, field: str, allowed: tuple, errors:
     if not isinstance(value, list) or not value:
         errors.append((field, f"expected a non-empty list of {', '.join(allowed)}, got {_show(value)}"))
         return ()
-    chosen = []
+    chosen = {}
     for index, item in enumerate(value):
         if not isinstance(item, str) or item not in allowed:
             errors.append((f"{field}[{index}]", f"expected one of {', '.join(allowed)}, got {_show(item)}"))
-        elif item not in chosen:
-            chosen.append(item)
+        else:
+            chosen.setdefault(item, None)
     return tuple(chosen)
 
 

@@ -8,6 +8,8 @@ STATUSES = ("scheduled", "in_progress", "completed", "failed", "cancelled")
 ERROR_CATEGORIES = ("connection_timeouts", "authentication_failures", "unsupported_firmware")
 
 MAX_ORGANIZATION_ID = 2**31 - 1
+# Organizations one operation may target: more is a mistake, not an estate.
+MAX_ORGANIZATIONS = 10000
 TIMEOUT_MINUTES_RANGE = (1, 1440)
 DEFAULT_OPTIONS = {"update_firmware_info": False, "validate_connectivity": False, "timeout_minutes": 1440}
 DEFAULT_PRIORITY = "normal"

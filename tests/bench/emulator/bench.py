@@ -4,7 +4,9 @@ Figures are printed with the goal each is held to; this is not a test and never 
 on a missed goal (the exit status reports only whether the benchmark could run).
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import http.client
 import os
@@ -17,9 +19,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1] / "support"))
 
-from emulator_process import API_PATH, EmulatorProcess  # noqa: E402
+from tests.support.emulator_process import API_PATH, EmulatorProcess
 
 CONNECTIONS = 16
 DURATION = os.environ.get("BENCH_DURATION", "10s")

@@ -7,7 +7,9 @@ Uses the emulator's own store, fleet and planner, so the rows are exactly what t
 server would have written; plans are reused across a few dozen templates for speed.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import random
 import sys

@@ -13,7 +13,9 @@ ZEQUENZE_API_TOKEN) and the collection tree on ANSIBLE_COLLECTIONS_PATH. Prints 
 figure with its goal and exits 1 when a goal is missed.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 import os

@@ -6,10 +6,13 @@ The session is an autospec of requests.Session, so a call with a wrong
 signature fails; answers are real requests.Response objects.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import contextlib
 import datetime
+import io
 import json
 import types
 from unittest import mock
@@ -29,6 +32,7 @@ def response(status=200, body=None, headers=None, text=None):
     resp = requests.Response()
     resp.status_code = status
     resp._content = (text if text is not None else json.dumps(body) if body is not None else "").encode()
+    resp.raw = io.BytesIO(resp._content)  # the client streams the body (iter_content reads raw)
     resp.headers = CaseInsensitiveDict(headers or {})
     if body is not None:
         resp.headers.setdefault("Content-Type", "application/json")
@@ -78,6 +82,7 @@ class FakeApi:
         self.next_id = 1000
         self.session = mock.create_autospec(requests.Session, instance=True)
         self.session.headers = CaseInsensitiveDict()
+        self.session.auth = None
         self.session.request.side_effect = self.handle
 
     def handle(self, method, url, params=None, json=None, timeout=None, **kwargs):
@@ -120,6 +125,12 @@ class FakeApi:
         next_url = "%s/inventory_device_serial_headless_operation/?page=%d&page_size=%d" % (
             self.next_base, page + 1, size) if more else None
         return response(200, {"count": len(self.records), "next": next_url, "previous": None, "results": chunk})
+
+
+def bearer_header(session):
+    """The Authorization header the session's auth puts on a request."""
+    prepared = requests.Request("GET", BASE).prepare()
+    return session.auth(prepared).headers.get("Authorization")
 
 
 class FakeClock:
@@ -224,7 +235,7 @@ def run_module(module, args, api, capsys, clock=None, check_mode=False, diff=Fal
     clock = clock or FakeClock()
     with contextlib.ExitStack() as stack:
         stack.enter_context(module_args(full))
-        stack.enter_context(mock.patch.object(client.requests, "Session", autospec=True, return_value=api.session))
+        stack.enter_context(mock.patch.object(client, "ApiSession", autospec=True, return_value=api.session))
         stack.enter_context(patched_time(clock, client, operations))
         try:
             module.main()

@@ -2,7 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """zequenze.control.headless_operation through main(), with the HTTP session faked."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 from unittest import mock
@@ -16,6 +18,7 @@ from ansible_collections.zequenze.control.plugins.modules import headless_operat
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
     TOKEN,
     FakeClock,
+    bearer_header,
     SimulatedOperation,
     make_record,
     response,
@@ -124,15 +127,16 @@ def test_bad_input_names_the_field(fake_api, capsys):
     assert result["failed"] is True
     assert "schedule.execute_at" in result["msg"]
     result = run_module(headless_operation, dict(NIGHTLY, wait_timeout=-1), fake_api, capsys)
-    assert result["msg"] == "wait_timeout must be a finite number of at least 0, got -1.0"
-    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf")):
+    assert result["msg"] == "wait_timeout must be a number from 0 to 1000000000.0, got -1.0"
+    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf"),
+                        ("timeout", 1e12), ("wait_timeout", "1e300")):
         result = run_module(headless_operation, dict(NIGHTLY, **{name: value}), fake_api, capsys)
-        assert result["msg"].startswith("%s must be a finite number of at least " % name)
+        assert result["msg"].startswith("%s must be a number from " % name)
     result = run_module(headless_operation, dict(NIGHTLY, timeout=0), fake_api, capsys)
-    assert result["msg"] == "timeout must be a finite number of at least 0.1, got 0.0"
+    assert result["msg"] == "timeout must be a number from 0.1 to 86400.0, got 0.0"
     for name in ("poll_interval", "max_poll_interval"):
         result = run_module(headless_operation, dict(NIGHTLY, **{name: 0}), fake_api, capsys)
-        assert result["msg"] == "%s must be a finite number of at least 0.1, got 0.0" % name
+        assert result["msg"] == "%s must be a number from 0.1 to 1000000000.0, got 0.0" % name
     result = run_module(headless_operation, dict(NIGHTLY, max_failed_devices=-2), fake_api, capsys)
     assert result["msg"] == "max_failed_devices must be a finite number of at least 0, got -2"
     assert fake_api.calls == []
@@ -188,6 +192,7 @@ def test_wait_timeout_fails_with_the_record_and_wait_report(fake_api, capsys):
     assert result["wait"]["elapsed"] == pytest.approx(40)
     assert result["operation"]["id"] == "7"
     assert "operation 7 (status in_progress" in result["msg"]
+    assert "Raise wait_timeout" in result["msg"]  # the API answered: waiting longer is the advice
     assert fake_api.calls[-1]["params"] == {"id": "7"}
 
 
@@ -207,6 +212,9 @@ def test_api_lost_for_the_rest_of_the_wait_times_out_naming_the_operation_and_th
     assert result["failed"] is True
     assert result["msg"].startswith("Timed out after 120 s waiting for operation 7 (status in_progress")
     assert "the last poll failed: GET" in result["msg"] and "Connection refused" in result["msg"]
+    # Advice about the API, not about waiting longer.
+    assert "The API did not answer the last poll: check that it is up and reachable at api_url" in result["msg"]
+    assert "wait_timeout" not in result["msg"]
     assert result["operation"]["id"] == "7"
     assert result["wait"]["timed_out"] is True
     assert result["wait"]["polls"] == result["wait"]["failed_polls"] + 1 >= 4  # the first poll answered
@@ -256,15 +264,15 @@ def test_connection_options_come_from_the_environment(fake_api, capsys, monkeypa
     monkeypatch.setenv("ZEQUENZE_API_TOKEN", "env-token")
     monkeypatch.setenv("ZEQUENZE_TIMEOUT", "12")
     monkeypatch.setenv("ZEQUENZE_MAX_RETRIES", "0")
-    monkeypatch.setenv("ZEQUENZE_CA_PATH", "/etc/zq-ca.pem")
+    monkeypatch.setenv("ZEQUENZE_CA_PATH", __file__)
     fake_api.script = [response(503, {"detail": "busy"})]
     result = run_module(headless_operation, NIGHTLY, fake_api, capsys, token=None)
     assert result["failed"] is True and result["status"] == 503
     call = fake_api.calls[0]
     assert call["url"] == "https://env.example.test/api/v1/inventory_device_serial_headless_operation/"
     assert call["timeout"] == (10.0, 12.0)
-    assert fake_api.session.headers["Authorization"] == "Bearer env-token"
-    assert fake_api.session.verify == "/etc/zq-ca.pem"
+    assert bearer_header(fake_api.session) == "Bearer env-token"
+    assert fake_api.session.verify == __file__
     assert "env-token" not in json.dumps(result)
 
 
@@ -272,7 +280,7 @@ def test_token_with_a_trailing_newline_is_stripped(fake_api, capsys):
     fake_api.script = [response(200, {"count": 0, "next": None, "results": []})]
     result = run_module(headless_operation, NIGHTLY, fake_api, capsys, token=TOKEN + "\n")
     assert result["changed"] is True
-    assert fake_api.session.headers["Authorization"] == "Bearer " + TOKEN
+    assert bearer_header(fake_api.session) == "Bearer " + TOKEN
 
 
 @pytest.mark.parametrize("token", ["abc\x01def", "abc\u20acdef"])

@@ -1,12 +1,14 @@
 """Pagination over several pages and what each token may see and do."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import Api, operation_body, scoped_api
-from emulator_process import EmulatorProcess
+from tests.support.api import Api, operation_body
+from tests.support.emulator_process import EmulatorProcess
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +16,7 @@ def paged():
     """A fresh emulator holding exactly 7 operations."""
     with EmulatorProcess() as process:
         api = Api(process, "demo-token")
-        ids = [api.create()["id"] for _operation in range(7)]
+        ids = [api.create_from_example()["id"] for _operation in range(7)]
         yield api, ids
 
 
@@ -63,7 +65,7 @@ def test_page_size_up_to_1000(paged):
 
 
 def test_create_outside_the_scope_answers_403_naming_the_organizations(scoped_emulator):
-    north = scoped_api(scoped_emulator, "north-token")
+    north = Api(scoped_emulator, "north-token")
     answer = north.post(operation_body(target_organizations=[101, 103, 104]))
     assert answer.status_code == 403, answer.text
     body = answer.json()
@@ -73,13 +75,13 @@ def test_create_outside_the_scope_answers_403_naming_the_organizations(scoped_em
 
 
 def test_a_token_sees_only_operations_wholly_inside_its_scope(scoped_emulator):
-    everyone = scoped_api(scoped_emulator, "all-token")
-    north = scoped_api(scoped_emulator, "north-token")
-    south = scoped_api(scoped_emulator, "south-token")
-    inside_north = everyone.create(target_organizations=[101])["id"]
-    both_north = everyone.create(target_organizations=[101, 102])["id"]
-    mixed = everyone.create(target_organizations=[102, 103])["id"]
-    inside_south = everyone.create(target_organizations=[103])["id"]
+    everyone = Api(scoped_emulator, "all-token")
+    north = Api(scoped_emulator, "north-token")
+    south = Api(scoped_emulator, "south-token")
+    inside_north = everyone.create_from_example(target_organizations=[101])["id"]
+    both_north = everyone.create_from_example(target_organizations=[101, 102])["id"]
+    mixed = everyone.create_from_example(target_organizations=[102, 103])["id"]
+    inside_south = everyone.create_from_example(target_organizations=[103])["id"]
 
     def visible(api):
         return {r["id"] for r in api.get(page_size=1000).json()["results"]}
@@ -95,4 +97,4 @@ def test_a_token_sees_only_operations_wholly_inside_its_scope(scoped_emulator):
 
 
 def test_demo_token_is_not_accepted_with_a_tokens_file(scoped_emulator):
-    assert scoped_api(scoped_emulator, "demo-token").get().status_code == 401
+    assert Api(scoped_emulator, "demo-token").get().status_code == 401

@@ -1,12 +1,14 @@
 """Command-line configuration errors are one clear line and exit status 2; --print-fleet."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 import subprocess
 
 import pytest
-from emulator_process import emulator_command, free_port
+from tests.support.emulator_process import emulator_command, free_port
 
 
 def run(*args, timeout=20) -> subprocess.CompletedProcess:

@@ -1,13 +1,15 @@
 """Each kind of injected fault, the built-in flaky profile, and that /healthz is never faulted."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import time
 
 import pytest
 import requests
-from conftest import Api, operation_body
-from emulator_process import EmulatorProcess
+from tests.support.api import Api, operation_body
+from tests.support.emulator_process import EmulatorProcess
 
 
 def faulty(tmp_path, text: str) -> EmulatorProcess:

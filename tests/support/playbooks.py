@@ -1,18 +1,20 @@
-"""Helpers for the role and playbook tests: ansible-playbook by FQCN, the PLAY RECAP, direct HTTP."""
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ansible-playbook by FQCN, the PLAY RECAP, and what the emulator logged meanwhile."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from emulator_process import EmulatorProcess
+from tests.support.ansible_env import ansible_environment
 
 
 def ansible_playbook() -> str:
@@ -24,25 +26,13 @@ def ansible_playbook() -> str:
 class Playbooks:
     """Runs `ansible-playbook zequenze.control.<name>` against one emulator, from outside the repository."""
 
-    def __init__(self, collections: str, emulator: EmulatorProcess, workdir: Path):
+    def __init__(self, collections: str, emulator, workdir: Path):
         self.collections = collections
         self.emulator = emulator
         self.workdir = workdir
 
     def env(self, **extra) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEQUENZE_", "ANSIBLE_"))}
-        env.update(self.emulator.environment())
-        env.update(
-            ANSIBLE_COLLECTIONS_PATH=self.collections,
-            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-            ANSIBLE_HOME=str(self.workdir / ".ansible"),
-            ZEQUENZE_CACHE_DIR=str(self.workdir / "zequenze-cache"),  # never the user's ~/.cache
-            ANSIBLE_NOCOLOR="1",
-            ANSIBLE_LOCALHOST_WARNING="false",
-            ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-        )
-        env.update(extra)
-        return env
+        return ansible_environment(self.workdir / ".ansible", self.emulator.environment(), self.collections, **extra)
 
     def run(self, name: str, extra_vars: dict, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         command = [ansible_playbook(), f"zequenze.control.{name}", "-e", json.dumps(extra_vars), *args]
@@ -57,34 +47,10 @@ def recap(output: str) -> dict:
     raise AssertionError(f"no PLAY RECAP in output:\n{output[-3000:]}")
 
 
-class Api:
-    """Direct HTTP to the emulator, to arrange state and to check what the playbooks did."""
-
-    def __init__(self, emulator: EmulatorProcess):
-        self.emulator = emulator
-
-    def _call(self, method: str, url: str, body=None) -> dict:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.emulator.token}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.load(answer)
-
-    def create(self, **body) -> dict:
-        return self._call("POST", self.emulator.operations_url, body)
-
-    def operations(self, **params) -> list:
-        query = "&".join(f"{k}={v}" for k, v in {"page_size": 1000, **params}.items())
-        return self._call("GET", f"{self.emulator.operations_url}?{query}")["results"]
-
-    def simulated_now(self) -> str:
-        return self.emulator.healthz()["simulated_time"]
-
-
 REQUEST = re.compile(r'"(GET|POST) /api/v1/inventory_device_serial_headless_operation/\??(\S*) HTTP')
 
 
-def requests_during(emulator: EmulatorProcess, action):
+def requests_during(emulator, action):
     """What action returns, and the (method, query string) of each operations request the emulator
     logged meanwhile: a GET without id= is one page of a listing."""
     start = len(emulator.log())

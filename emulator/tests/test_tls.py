@@ -1,12 +1,14 @@
 """HTTPS with a test CA made here: trusted with the CA, refused without it."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import pytest
 import requests
-from conftest import Api
-from emulator_process import EmulatorProcess
-from tls_ca import make_ca_and_server_cert
+from tests.support.api import Api
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.tls_ca import make_ca_and_server_cert
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,7 @@ def test_https_with_the_test_ca(https_emulator):
     process, paths = https_emulator
     assert process.base_url.startswith("https://")
     api = Api(process, "demo-token", verify=str(paths["ca"]))
-    created = api.create()
+    created = api.create_from_example()
     page = api.get().json()
     assert page["results"][0]["id"] == created["id"]
     assert page["count"] == 1
@@ -29,7 +31,7 @@ def test_https_with_the_test_ca(https_emulator):
 def test_next_links_keep_https(https_emulator):
     process, paths = https_emulator
     api = Api(process, "demo-token", verify=str(paths["ca"]))
-    api.create()
+    api.create_from_example()
     assert api.get(page_size=1).json()["next"].startswith(f"https://127.0.0.1:{process.port}/")
 
 

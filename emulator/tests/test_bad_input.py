@@ -1,10 +1,12 @@
 """Generated bodies and query strings: every answer is a 2xx or a 4xx with a field-naming error body."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 
-from conftest import operation_body
+from tests.support.api import operation_body
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -1,15 +1,17 @@
 """kill -9 and restart on the same database: nothing answered is lost, nothing moves backwards."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import subprocess
 import sys
 import time
 
-import emulator_process
+from tests.support import emulator_process
 import pytest
-from conftest import Api
-from emulator_process import EmulatorError, EmulatorProcess, emulator_command, free_port
+from tests.support.api import Api
+from tests.support.emulator_process import EmulatorError, EmulatorProcess, emulator_command, free_port
 
 
 def snapshot(api: Api) -> dict:
@@ -20,13 +22,13 @@ def snapshot(api: Api) -> dict:
 def test_kill_9_loses_no_operation_and_progress_never_goes_backwards():
     with EmulatorProcess(time_scale=300) as process:
         api = Api(process, "demo-token")
-        created = [api.create(schedule=None, target_organizations=[101 + i % 5])["id"] for i in range(12)]
-        created.append(api.create(schedule={"execute_at": "2999-01-01T00:00:00Z"})["id"])
+        created = [api.create_from_example(schedule=None, target_organizations=[101 + i % 5])["id"] for i in range(12)]
+        created.append(api.create_from_example(schedule={"execute_at": "2999-01-01T00:00:00Z"})["id"])
         for round_ in range(3):
             time.sleep(0.2)
             before = snapshot(api)
             clock_before = process.healthz()["simulated_time"]
-            last = api.create(schedule=None, target_organizations=[102])["id"]  # answered, then the crash
+            last = api.create_from_example(schedule=None, target_organizations=[102])["id"]  # answered, then the crash
             created.append(last)
             process.kill()
             process.start()
@@ -57,7 +59,7 @@ def test_a_second_emulator_on_the_same_db_exits_2_and_leaves_the_first_alone(tmp
     db = tmp_path / "shared.db"
     with EmulatorProcess(db=db, time_scale=600) as first:
         api = Api(first, "demo-token")
-        operation_id = api.create(schedule=None, target_organizations=[101])["id"]
+        operation_id = api.create_from_example(schedule=None, target_organizations=[101])["id"]
         time.sleep(0.3)
         clock_before = first.healthz()["simulated_time"]
         progress_before = api.record(operation_id)["processed_devices"]

@@ -1,12 +1,14 @@
 """Status codes, record shapes and validation messages of the operations endpoint."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import json
 
 import pytest
 import requests
-from conftest import Api, operation_body
+from tests.support.api import Api, operation_body
 
 RECORD_FIELDS = {
     "id", "operation_type", "status", "progress", "total_devices", "processed_devices", "failed_devices",
@@ -53,7 +55,7 @@ def test_create_answers_201_with_every_field_of_both_examples(api):
 
 
 def test_get_by_id_answers_the_list_envelope_with_one_result(api):
-    created = api.create()
+    created = api.create_from_example()
     answer = api.get(id=created["id"])
     assert answer.status_code == 200
     page = answer.json()
@@ -72,7 +74,7 @@ def test_data_wrapper_forms_are_accepted(api, wrap):
 
 
 def test_defaults_when_filters_schedule_and_options_are_absent(api):
-    record = api.create(device_filters=None, schedule=None, options=None)
+    record = api.create_from_example(device_filters=None, schedule=None, options=None)
     assert record["operation_config"]["device_types"] == ["router", "switch", "access_point", "firewall"]
     assert record["operation_config"]["device_statuses"] == ["active", "pending", "inactive"]
     assert record["operation_config"]["priority"] == "normal"
@@ -82,8 +84,8 @@ def test_defaults_when_filters_schedule_and_options_are_absent(api):
 
 
 def test_null_stands_for_an_absent_object_or_list(api):
-    record = api.create(device_filters={"types": None, "status": ["active"]}, schedule={"execute_at": None},
-                        options={"timeout_minutes": 30})
+    record = api.create_from_example(device_filters={"types": None, "status": ["active"]}, schedule={"execute_at": None},
+                                     options={"timeout_minutes": 30})
     assert record["operation_config"]["device_types"] == ["router", "switch", "access_point", "firewall"]
     assert record["scheduled_for"] == record["created_at"]
     body = operation_body()
@@ -92,7 +94,7 @@ def test_null_stands_for_an_absent_object_or_list(api):
 
 
 def test_execute_at_with_an_offset_is_normalized_to_utc(api):
-    record = api.create(schedule={"execute_at": "2030-06-01T04:00:00+02:00"})
+    record = api.create_from_example(schedule={"execute_at": "2030-06-01T04:00:00+02:00"})
     assert record["scheduled_for"] == "2030-06-01T02:00:00Z"
 
 
@@ -183,7 +185,7 @@ def test_unknown_id_answers_404(api, operation_id):
 
 
 def test_only_the_canonical_id_names_an_operation(api):
-    operation_id = api.create()["id"]
+    operation_id = api.create_from_example()["id"]
     assert api.get(id=operation_id).status_code == 200
     for other in ("0" + operation_id, "00" + operation_id, "+" + operation_id, " " + operation_id, "0"):
         answer = api.get(id=other)
@@ -222,7 +224,7 @@ def test_openapi_document_declares_the_api(emulator):
 
 
 def test_newest_first(api: Api):
-    first = api.create()
-    second = api.create()
+    first = api.create_from_example()
+    second = api.create_from_example()
     ids = [r["id"] for r in api.get(page_size=2).json()["results"]]
     assert ids == [second["id"], first["id"]]
