@@ -161,8 +161,8 @@ class Record(namedtuple("Record", _FIELDS)):
         )
 
 
-_ABSENT = Record(*([None] * len(_FIELDS)))._replace(organizations=[], device_types=[], failed_devices=0,
-                                                     error_summary={})
+_ABSENT = Record(*([None] * len(_FIELDS)))._replace(
+    organizations=[], device_types=[], failed_devices=0, error_summary={})
 
 
 def partial_record(**fields):

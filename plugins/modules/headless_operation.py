@@ -120,18 +120,16 @@ options:
         of the URL and the token and is readable by its owner only).
       - The create lock (one per operation type and organizations) makes runs on this machine create
         an operation one at a time, so two runs started together create it once.
-      - Defaults to C($XDG_CACHE_HOME/zequenze.control), or C(~/.cache/zequenze.control).
+      - If not set, the value of the E(ZEQUENZE_CACHE_DIR) environment variable is used; without it,
+        C($XDG_CACHE_HOME/zequenze.control), or C(~/.cache/zequenze.control).
     type: path
-    env:
-      - name: ZEQUENZE_CACHE_DIR
   identity_cache:
     description:
       - Keep the identity cache in O(cache_dir). With V(false) every lookup reads the whole listing,
         as the first lookup with an empty cache does. The create lock is taken either way.
+      - If not set, the value of the E(ZEQUENZE_IDENTITY_CACHE) environment variable is used.
     type: bool
     default: true
-    env:
-      - name: ZEQUENZE_IDENTITY_CACHE
   settle_time:
     description:
       - Seconds to keep looking for the operation a create request may have made when the request
@@ -140,10 +138,9 @@ options:
       - When no retry is left (O(max_retries)) and nothing appeared, the task fails saying the
         operation may have been created; a re-run adopts it once it appears.
       - A C(Retry-After) answer lengthens the period to what the API asked.
+      - If not set, the value of the E(ZEQUENZE_SETTLE_TIME) environment variable is used.
     type: float
     default: 20
-    env:
-      - name: ZEQUENZE_SETTLE_TIME
   max_failed_devices:
     description:
       - After waiting, fail when the operation has more failed devices than this.
@@ -468,10 +465,10 @@ def run(module, operations):
             module.warn(drift_warning(record, differences))
     duplicates = [record_summary(r) for r in outcome.duplicates]
     if duplicates:
+        ids = ", ".join("%s" % d["id"] for d in duplicates)
         module.warn("Other operations with the same identity were created while this task created %s: %s. "
                     "Another run (on another machine, or one without this machine's cache folder) created "
-                    "them; cancel the extra ones" % (record_summary(record)["id"],
-                                                      ", ".join("%s" % d["id"] for d in duplicates)))
+                    "them; cancel the extra ones" % (record_summary(record)["id"], ids))
     extra = {"created": created, "request": body, "wait": wait_report(), "drift": differences,
              "duplicates": duplicates, "lookup": outcome.lookup}
     if record is None:  # check mode, would create
