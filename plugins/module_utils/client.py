@@ -571,8 +571,7 @@ class Client:
     def iterate(self, path, params=None, max_seconds=MAX_LISTING_SECONDS):
         """Yield the results of every page (see pages)."""
         for page in self.pages(path, params, max_seconds):
-            for record in page["results"]:
-                yield record
+            yield from page["results"]
 
     def pages(self, path, params=None, max_seconds=MAX_LISTING_SECONDS):
         """Yield every page envelope (count/next/previous/results), following next links safely.

@@ -68,8 +68,8 @@ def report(results: str) -> int:
     print(f"create path, medians of {ROUNDS - 1} (seconds per task):")
     print("  %10s %10s %10s %10s %12s" % ("stored", "create", "rerun", "uri POST", "fresh cache"))
     for row in medians:
-        print("  %10d %10.3f %10.3f %10.3f %12.3f" % (row["stored"], row["create"], row["rerun"], row["uri"],
-                                                    row["fresh"]))
+        figures = (row["stored"], row["create"], row["rerun"], row["uri"], row["fresh"])
+        print("  %10d %10.3f %10.3f %10.3f %12.3f" % figures)
     for row in medians:
         if row.get("fresh_lookup"):
             print(f"  first task with {row['stored']} stored, empty cache: {json.dumps(row['fresh_lookup'])}")

@@ -14,7 +14,6 @@ import requests
 
 from ansible_collections.zequenze.control.plugins.module_utils.client import Client
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
-    AmbiguousRequestError,
     ApiError,
     AuthenticationError,
     InputError,
@@ -22,7 +21,6 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     OperationFailedError,
     PaginationError,
     PermissionDeniedError,
-    ServerError,
     TransportError,
     WaitTimeoutError,
     ZequenzeError,
