@@ -30,7 +30,7 @@ log "$(basename "$tarball"): $(wc -l < "$work/contents.txt") entries, $(du -k "$
 
 # What a release must never contain: dev environments, generated trees, the
 # emulator and its tests, build scripts, databases, logs, caches.
-forbidden='^(\.venv|\.tree|\.ansible|\.cache|\.ci|\.git|emulator|scripts|Makefile|requirements-dev\.txt|requirements-core-|tests/output|pytest\.ini|tests/emulator|tests/ecosystem|tests/reliability|tests/roles|tests/support|tests/bench|build|reports)(/|$)|(^|/)(__pycache__|\.pytest_cache|\.hypothesis|molecule)(/|$)|\.(pyc|db|db-wal|db-shm|log|tar\.gz)$'
+forbidden='^(\.venv|\.tree|\.ansible|\.cache|\.ci|\.git|emulator|scripts|Makefile|requirements-dev\.txt|requirements-core-|tests/output|pytest\.ini|tests/emulator|tests/ecosystem|tests/reliability|tests/roles|tests/support|tests/bench|tests/eda|build|reports)(/|$)|(^|/)(__pycache__|\.pytest_cache|\.hypothesis|molecule)(/|$)|\.(pyc|db|db-wal|db-shm|log|tar\.gz)$'
 if grep -E "$forbidden" "$work/contents.txt" > "$work/bad.txt"; then
   fail "dev files in the tarball:"$'\n'"$(head -n 20 "$work/bad.txt")"
 fi

@@ -53,7 +53,7 @@ def test_progress_runs_to_completion_and_never_goes_backwards(fast):
 
 def test_estimates_follow_the_device_count_and_options(fast):
     record = fast.create_from_example(**run_now(operation_type="status_update", target_organizations=[105],
-                                                 device_filters=None, options={"timeout_minutes": 60}))
+                                                device_filters=None, options={"timeout_minutes": 60}))
     assert record["total_devices"] == 48
     assert record["estimated_duration_minutes"] == 48 * 3 // 60 + 1  # 3 s per device, rounded up
 

@@ -15,7 +15,7 @@ options:
     description:
       - Base URL of the Zequenze Control API, up to and including the version.
       - If not set, the value of the E(ZEQUENZE_API_URL) environment variable is used.
-      - Point it at the emulator (for example V(http://127.0.0.1:8000/api/v1)) to test playbooks offline.
+      - Point it at the emulator (for example V(http://127.0.0.1:8787/api/v1), its default port) to test playbooks offline.
       - An empty value, a URL without V(http://) or V(https://), or one carrying a user name or
         password (C(user:password@host)) is refused before anything is sent.
       - A plain V(http://) URL to a host other than this machine gives a warning, since the token would

@@ -8,7 +8,10 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The waiting and status refresh options, the same in every module that reads operations."""
+    """The waiting and status refresh options, the same in every plugin that reads operations.
+
+    The modules take DOCUMENTATION (wait) and POLLING; the wait_for_operations action, which always waits, POLLING.
+    """
 
     DOCUMENTATION = r"""
 options:
@@ -16,6 +19,10 @@ options:
     description: Wait for the operation(s) to reach O(wait_for).
     type: bool
     default: false
+"""
+
+    POLLING = r"""
+options:
   wait_for:
     description:
       - V(started) waits until the operation leaves C(scheduled); V(completed) waits until it ends.

@@ -86,19 +86,16 @@ _value:
       type: str
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import summarize
+from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter import record_filter
 
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, summarize
 
-
+@record_filter("operation_summary")
 def operation_summary(records):
     """Summarize one record or each of a list of records."""
-    try:
-        if isinstance(records, (list, tuple)):
-            return [summarize(record) for record in records]
-        return summarize(records)
-    except RecordError as exc:
-        raise AnsibleFilterError("operation_summary: %s" % exc)
+    if isinstance(records, (list, tuple)):
+        return [summarize(record) for record in records]
+    return summarize(records)
 
 
 class FilterModule(object):

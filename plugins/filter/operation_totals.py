@@ -55,19 +55,14 @@ _value:
       type: dict
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import totals
+from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter import record_filter
 
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, totals
 
-
+@record_filter("operation_totals", wants_list=True)
 def operation_totals(records):
     """Totals over a list of records."""
-    if not isinstance(records, (list, tuple)):
-        raise AnsibleFilterError("operation_totals: expected a list of operation records, got %s" % type(records).__name__)
-    try:
-        return totals(records)
-    except RecordError as exc:
-        raise AnsibleFilterError("operation_totals: %s" % exc)
+    return totals(records)
 
 
 class FilterModule(object):

@@ -86,19 +86,14 @@ _value:
       type: str
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import needing_attention
+from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter import record_filter
 
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, needing_attention
 
-
+@record_filter("operations_needing_attention", wants_list=True)
 def operations_needing_attention(records, now=None, overdue_minutes=30, stalled_minutes=30, failed_hours=24):
     """Overdue, stalled and recently failed operations among ``records``."""
-    if not isinstance(records, (list, tuple)):
-        raise AnsibleFilterError("operations_needing_attention: expected a list of operation records, got %s" % type(records).__name__)
-    try:
-        return needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hours)
-    except RecordError as exc:
-        raise AnsibleFilterError("operations_needing_attention: %s" % exc)
+    return needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hours)
 
 
 class FilterModule(object):

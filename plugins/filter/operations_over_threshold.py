@@ -42,19 +42,14 @@ _value:
   elements: dict
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import over_threshold
+from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter import record_filter
 
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, over_threshold
 
-
+@record_filter("operations_over_threshold", wants_list=True)
 def operations_over_threshold(records, max_failed_percent=0):
     """The operations that did not complete or exceeded ``max_failed_percent``."""
-    if not isinstance(records, (list, tuple)):
-        raise AnsibleFilterError("operations_over_threshold: expected a list of operation records, got %s" % type(records).__name__)
-    try:
-        return over_threshold(records, max_failed_percent)
-    except RecordError as exc:
-        raise AnsibleFilterError("operations_over_threshold: %s" % exc)
+    return over_threshold(records, max_failed_percent)
 
 
 class FilterModule(object):

@@ -21,8 +21,9 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
 from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
-from ansible_collections.zequenze.control.plugins.module_utils.records import TERMINAL_STATUSES
-from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL, Goal
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
+from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
 
 
 # Seconds to keep looking for the operation an ambiguous create may have made.
@@ -45,9 +46,6 @@ def connection_argument_spec():
     )
 
 
-WAIT_FOR_CHOICES = ("started", "completed", "ended")
-
-
 def wait_argument_spec():
     """The waiting and status refresh options of plugins/doc_fragments/wait.py."""
     return dict(
@@ -58,15 +56,6 @@ def wait_argument_spec():
         poll_interval=dict(type="float", default=2),
         max_poll_interval=dict(type="float", default=30),
     )
-
-
-def wait_goal(wait_for):
-    """The Goal a wait_for choice names."""
-    if wait_for == "started":
-        return Goal.started()
-    if wait_for == "ended":
-        return Goal(TERMINAL_STATUSES, "completion", failure_is_success=True)
-    return Goal.completed()
 
 
 def require_at_least(module, minimum, names):
@@ -128,18 +117,33 @@ def operations_for(module):
 
 
 def fail(module, error, **result):
-    """fail_json for a ZequenzeError, keeping whatever the task already has to report."""
+    """fail_json for a ZequenzeError, keeping whatever the task already has to report: the one place."""
     kwargs = dict(result)
+    if not module._diff:
+        kwargs.pop("diff", None)
     kwargs.update(error.to_result())
     module.fail_json(**kwargs)
 
 
+def wait_step(module, operations, records, partial, **kwargs):
+    """Wait for records as the module's wait options say; return (records, wait report).
+
+    partial(records, report) is the task's result so far; a wait that fails
+    fails the task with it, holding the last records seen. kwargs go to wait_for_all.
+    """
+    try:
+        waited = wait_for_all(operations, records, module.params, **kwargs)
+    except ZequenzeError as error:
+        fail(module, error, **partial(error.wait_result.records, wait_report(error.wait_result)))
+    return waited.records, wait_report(waited)
+
+
 def run_module(module, run):
-    """Run run(module, operations) -> (changed, record, diff, extra) and exit."""
+    """Run run(module, operations) -> the task result (diff included) and exit."""
     operations = operations_for(module)
     failure = None
     try:
-        changed, record, diff, extra = run(module, operations)
+        result = run(module, operations)
     except ZequenzeError as error:
         failure = error
     finally:
@@ -148,10 +152,7 @@ def run_module(module, run):
     for warning in operations.warnings:
         module.warn(warning)
     if failure is not None:
-        fail(module, failure, **getattr(failure, "result", {}))
-    result = dict(extra, changed=changed)
-    if record is not None:
-        result["operation"] = record
-    if diff is not None and module._diff:
-        result["diff"] = diff
+        fail(module, failure)
+    if not module._diff:
+        result.pop("diff", None)
     module.exit_json(**result)

@@ -22,6 +22,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler
     CreateSettings,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ApiError, NotFoundError
+from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity
 from ansible_collections.zequenze.control.plugins.module_utils.identity_index import (
     IdentityIndex,
     default_cache_dir,
@@ -82,9 +83,10 @@ class Operations:
             params["update_status"] = "true"
         return self.client.iterate(ENDPOINT, params=params or None)
 
-    def ensure(self, body, identity, force=False, check_mode=False):
-        """The operation satisfying the request, created if needed (see CreateReconciler.ensure)."""
-        return self.reconciler().ensure(body, identity, force, check_mode)
+    def ensure(self, body, force=False, check_mode=False):
+        """The CreateOutcome of a request body: an operation with its identity, else the one created
+        (see CreateReconciler.ensure)."""
+        return self.reconciler().ensure(body, OperationIdentity.from_body(body), force, check_mode)
 
     def reconciler(self):
         if self._reconciler is None:

@@ -10,11 +10,7 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from ansible_collections.zequenze.control.plugins.module_utils.errors import (
-    OperationFailedError,
-    WaitTimeoutError,
-    ZequenzeError,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.errors import OperationFailedError, WaitTimeoutError
 from ansible_collections.zequenze.control.plugins.module_utils.records import describe, is_terminal, record_view
 
 # last_error: why the last poll of a timed-out wait failed (a transient failure, or retries cut short
@@ -36,11 +32,24 @@ def check_wait_outcome(result, goal, max_failed_devices=None):
 
     The error carries the wait's result as wait_result, like errors raised while polling.
     """
-    try:
-        _check_wait_outcome(result, goal, max_failed_devices)
-    except ZequenzeError as error:
-        error.wait_result = result
-        raise
+    record = result.record
+    view = record_view(record)
+    if result.timed_out:
+        raise WaitTimeoutError(
+            "Timed out after %.0f s waiting for %s to reach %s%s" % (
+                result.elapsed, describe(view), " or ".join(sorted(goal.statuses)),
+                "; the last poll failed: %s" % result.last_error if result.last_error else ""),
+            hint=_timeout_hint(result), wait_result=result)
+    failed = is_terminal(view.status) and view.status != "completed"
+    if goal.unreachable(view) or (failed and not goal.failure_is_success):
+        raise OperationFailedError(
+            "%s ended %s" % (_capitalized(describe(view)), view.status),
+            hint=_error_summary_hint(view), wait_result=result)
+    if max_failed_devices is not None and view.failed_devices > max_failed_devices:
+        raise OperationFailedError(
+            "%s has %s failed devices, more than max_failed_devices (%s)" % (
+                _capitalized(describe(view)), view.failed_devices, max_failed_devices),
+            hint=_error_summary_hint(view), wait_result=result)
 
 
 def _timeout_hint(result):
@@ -51,27 +60,6 @@ def _timeout_hint(result):
                 "(network, proxy, TLS). The operation keeps running on the API; wait for it again "
                 "later with zequenze.control.headless_operation_info (id and wait=true)")
     return "Raise wait_timeout, or wait again later with zequenze.control.headless_operation_info"
-
-
-def _check_wait_outcome(result, goal, max_failed_devices):
-    record = result.record
-    view = record_view(record)
-    if result.timed_out:
-        raise WaitTimeoutError(
-            "Timed out after %.0f s waiting for %s to reach %s%s" % (
-                result.elapsed, describe(view), " or ".join(sorted(goal.statuses)),
-                "; the last poll failed: %s" % result.last_error if result.last_error else ""),
-            hint=_timeout_hint(result))
-    failed = is_terminal(view.status) and view.status != "completed"
-    if goal.unreachable(view) or (failed and not goal.failure_is_success):
-        raise OperationFailedError(
-            "%s ended %s" % (_capitalized(describe(view)), view.status),
-            hint=_error_summary_hint(view))
-    if max_failed_devices is not None and view.failed_devices > max_failed_devices:
-        raise OperationFailedError(
-            "%s has %s failed devices, more than max_failed_devices (%s)" % (
-                _capitalized(describe(view)), view.failed_devices, max_failed_devices),
-            hint=_error_summary_hint(view))
 
 
 def _capitalized(text):

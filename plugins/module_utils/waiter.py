@@ -183,17 +183,16 @@ class Waiter:
                     last_error = error.message
                     continue
                 # Say which operation the wait was about, so the user can come back to it.
-                error.message = "While waiting for %s: %s" % (describe(view), error.message)
-                error.wait_result = WaitResult(record, self._clock() - started, polls, False, None, failed_polls)
-                raise
+                raise error.replaced(
+                    message="While waiting for %s: %s" % (describe(view), error.message),
+                    wait_result=WaitResult(record, self._clock() - started, polls, False, None, failed_polls))
             polls += 1
             last_error = None
             if latest is None:
-                error = NotFoundError(
+                raise NotFoundError(
                     "Operation %s disappeared while waiting for it" % operation_id, status=404,
-                    hint="Check that the token still sees the operation's organizations")
-                error.wait_result = WaitResult(record, self._clock() - started, polls, False, None, failed_polls)
-                raise error
+                    hint="Check that the token still sees the operation's organizations",
+                    wait_result=WaitResult(record, self._clock() - started, polls, False, None, failed_polls))
             record, view = latest, record_view(latest)
             estimator.observe(self._clock(), view, _server_now(view) if refresh_status else None)
         return WaitResult(record, self._clock() - started, polls, False, None, failed_polls)

@@ -37,6 +37,7 @@ author:
 extends_documentation_fragment:
   - zequenze.control.connection
   - zequenze.control.wait
+  - zequenze.control.wait.polling
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -44,7 +45,9 @@ attributes:
     support: full
   diff_mode:
     support: full
-    details: The diff shows the request body that is or would be sent, or the identity of the matching operation.
+    details:
+      - When an operation is (or would be) created, V(before) is empty and V(after) is the request body.
+      - When a matching operation satisfies the task, both show its identity.
   platform:
     platforms: all
   action_group:
@@ -242,12 +245,10 @@ operation:
     status: scheduled
     created_at: "2024-01-15T14:30:00Z"
     scheduled_for: "2024-01-16T02:00:00Z"
-    estimated_duration_minutes: 90
     target_device_count: 245
     operation_config:
       organizations: [101, 102, 103]
       device_types: [router, switch]
-    monitoring_url: /api/v1/inventory_device_serial_headless_operation/?id=67890
   contains:
     id:
       description: The operation ID.
@@ -323,10 +324,8 @@ wait:
       type: int
     failed_polls:
       description:
-        - How many of the polls failed with an error that may pass on its own (connection refused or
-          dropped, a timeout, HTTP 429 or 5xx) after the client's O(max_retries) retries. Such a poll does not
-          end the wait, which polls again after a pause until O(wait_timeout) runs out, so the wait rides
-          through an API restart.
+        - Polls that failed with an error that may pass on its own (refused, dropped, timed out, HTTP 429 or
+          5xx) after O(max_retries); the wait goes on until O(wait_timeout), riding through an API restart.
       type: int
     timed_out:
       description: Whether O(wait_timeout) ran out.
@@ -336,19 +335,6 @@ wait:
     polls: 4
     failed_polls: 0
     timed_out: false
-diff:
-  description:
-    - With C(--diff). When an operation is (or would be) created, V(before) is empty and V(after)
-      is the request body. When a matching operation satisfies the task, both show its identity.
-  returned: when diff mode is on
-  type: dict
-  sample:
-    before: {}
-    after:
-      operation_type: bulk_serial_sync
-      target_organizations: [101, 102]
-      schedule:
-        execute_at: "2024-01-16T02:00:00Z"
 drift:
   description:
     - How the found operation differs from the task in what is not part of its identity
@@ -400,21 +386,22 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zequenze.control.plugins.module_utils.api_module import (
     connection_argument_spec,
     create_argument_spec,
+    fail,
     require_at_least,
     run_module,
     wait_argument_spec,
-    wait_goal,
+    wait_step,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.drift import drift, drift_warning
-from ansible_collections.zequenze.control.plugins.module_utils.errors import EstimateExceededError, ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
+from ansible_collections.zequenze.control.plugins.module_utils.errors import EstimateExceededError
+from ansible_collections.zequenze.control.plugins.module_utils.identity import record_summary
 from ansible_collections.zequenze.control.plugins.module_utils.preflight import (
     SCOPE_NOTE,
     past_start_warning,
     request_body,
 )
 from ansible_collections.zequenze.control.plugins.module_utils.sizing import overruns
-from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
 
@@ -448,56 +435,63 @@ def argument_spec():
 def run(module, operations):
     params = module.params
     body = request_body(params)
-    past = past_start_warning(body)
-    if past:
-        module.warn(past)
-    identity = OperationIdentity.from_body(body)
-    outcome = operations.ensure(body, identity, force=params["force"], check_mode=module.check_mode)
+    warn(module, [past_start_warning(body)])
+    outcome = operations.ensure(body, params["force"], module.check_mode)
     record, created = outcome.record, outcome.created
-    differences = {}
-    if created:
-        diff = {"before": {}, "after": body}
-    else:
-        summary = record_summary(record)
-        diff = {"before": summary, "after": summary}
-        differences = drift(record, body)
-        if differences:
-            module.warn(drift_warning(record, differences))
     duplicates = [record_summary(r) for r in outcome.duplicates]
-    if duplicates:
-        ids = ", ".join("%s" % d["id"] for d in duplicates)
-        module.warn("Other operations with the same identity were created while this task created %s: %s. "
-                    "Another run (on another machine, or one without this machine's cache folder) created "
-                    "them; cancel the extra ones" % (record_summary(record)["id"], ids))
-    extra = {"created": created, "request": body, "wait": wait_report(), "drift": differences,
-             "duplicates": duplicates, "lookup": outcome.lookup}
+    warn(module, [duplicates_warning(record, duplicates)])
+    result = dict(changed=created, created=created, request=body, wait=wait_report(),
+                  diff=operation_diff(body, None if created else record), drift=found_drift(module, record, body, created),
+                  duplicates=duplicates, lookup=outcome.lookup)
     if record is None:  # check mode, would create
-        return True, None, diff, dict(extra, unverified=[SCOPE_NOTE])
-    check_estimate(module, record, body, dict(extra, changed=created, operation=record))
+        return dict(result, unverified=[SCOPE_NOTE])
+    check_estimate(module, record, body, dict(result, operation=record))
     if params["wait"] and not module.check_mode:
-        goal = wait_goal(params["wait_for"])
-        try:
-            result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                     params["max_poll_interval"], params["update_status"], created=created)
-            check_wait_outcome(result, goal, params["max_failed_devices"])
-        except ZequenzeError as error:
-            error.result = dict(extra, changed=created, operation=error.wait_result.record,
-                                wait=wait_report(error.wait_result))
-            raise
-        record = result.record
-        extra["wait"] = wait_report(result)
-    return created, record, diff, extra
+        (record,), result["wait"] = wait_step(module, operations, [record], partial(result), created=created,
+                                              max_failed_devices=params["max_failed_devices"])
+    return dict(result, operation=record)
+
+
+def warn(module, sentences):
+    for sentence in sentences:
+        if sentence:
+            module.warn(sentence)
+
+
+def duplicates_warning(record, duplicates):
+    """The warning naming operations of the same identity that another run created meanwhile (None without)."""
+    if not duplicates:
+        return None
+    return ("Other operations with the same identity were created while this task created %s: %s. Another run "
+            "(on another machine, or one without this machine's cache folder) created them; cancel the extra ones"
+            % (record_summary(record)["id"], ", ".join("%s" % d["id"] for d in duplicates)))
+
+
+def found_drift(module, record, body, created):
+    """How a found operation differs from the task outside its identity ({} for a new one), with a warning."""
+    differences = {} if created else drift(record, body)
+    warn(module, [drift_warning(record, differences) if differences else None])
+    return differences
+
+
+def operation_diff(body, existing):
+    """The body that is sent, or the identity of the operation that satisfies the task."""
+    if existing is None:
+        return {"before": {}, "after": body}
+    summary = record_summary(existing)
+    return {"before": summary, "after": summary}
+
+
+def partial(result):
+    return lambda records, report: dict(result, operation=records[0], wait=report)
 
 
 def check_estimate(module, record, body, result):
     """Warn (or fail, with on_overrun=fail) when the API's estimate overruns the timeout or window."""
     found = overruns(record, body, module.params["window_minutes"])
     if found and module.params["on_overrun"] == "fail":
-        error = EstimateExceededError("; ".join(found))
-        error.result = result
-        raise error
-    for sentence in found:
-        module.warn(sentence)
+        fail(module, EstimateExceededError("; ".join(found)), **result)
+    warn(module, found)
 
 
 def main():

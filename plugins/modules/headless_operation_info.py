@@ -13,14 +13,17 @@ short_description: List headless inventory operations, or read one and wait for 
 version_added: 0.1.0
 description:
   - Reads headless inventory operations from the Zequenze Control API, following every page.
-  - With O(id), reads one operation; an unknown ID gives an empty list, not a failure.
-  - With O(id) and O(wait=true), waits until the operation reaches O(wait_for),
-    so a job can hand off a long operation and come back to it later.
+  - With O(id) or O(ids), reads those operations, in that order; an unknown ID is left out
+    (so one unknown O(id) gives an empty list), not a failure.
+  - With O(id) or O(ids) and O(wait=true), waits until each operation reaches O(wait_for), all
+    within O(wait_timeout), so a job can hand off long operations and come back to them later.
+    The P(zequenze.control.wait_for_operations#module) action waits this way in chunks, printing progress.
 author:
   - Zequenze Control collection maintainers (@zequenze)
 extends_documentation_fragment:
   - zequenze.control.connection
   - zequenze.control.wait
+  - zequenze.control.wait.polling
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -39,6 +42,10 @@ options:
   id:
     description: ID of one operation to read.
     type: str
+  ids:
+    description: IDs of several operations to read, or to wait for. Mutually exclusive with O(id).
+    type: list
+    elements: str
   status:
     description: Keep only operations in one of these statuses.
     type: list
@@ -82,6 +89,13 @@ EXAMPLES = r"""
     operation_type: compliance_report
     max_results: 10
 
+- name: Wait up to ten minutes for two operations to complete
+  zequenze.control.headless_operation_info:
+    ids: ["12345", "12346"]
+    wait: true
+    wait_timeout: 600
+    update_status: true
+
 - name: Come back to an operation and wait up to 50 s for it to end, without failing on timeout
   zequenze.control.headless_operation_info:
     id: "{{ report.operation.id | default('12345') }}"
@@ -94,7 +108,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 operations:
-  description: The operations found, newest first, as the API returns them.
+  description:
+    - The operations found, as the API returns them. A listing is newest first (by creation time, then id);
+      with O(id) or O(ids), the operations come in the order asked.
   returned: always
   type: list
   elements: dict
@@ -128,10 +144,8 @@ wait:
       type: int
     failed_polls:
       description:
-        - How many of the polls failed with an error that may pass on its own (connection refused or
-          dropped, a timeout, HTTP 429 or 5xx) after the client's O(max_retries) retries. Such a poll does not
-          end the wait, which polls again after a pause until O(wait_timeout) runs out, so the wait rides
-          through an API restart.
+        - Polls that failed with an error that may pass on its own (refused, dropped, timed out, HTTP 429 or
+          5xx) after O(max_retries); the wait goes on until O(wait_timeout), riding through an API restart.
       type: int
     timed_out:
       description: Whether O(wait_timeout) ran out.
@@ -173,11 +187,10 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     require_at_least,
     run_module,
     wait_argument_spec,
-    wait_goal,
+    wait_step,
 )
-from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
-from ansible_collections.zequenze.control.plugins.module_utils.records import record_view
-from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import check_wait_outcome, wait_report
+from ansible_collections.zequenze.control.plugins.module_utils.records import newest_first_key, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
 STATUSES = ["scheduled", "in_progress", "completed", "failed", "cancelled"]
 
@@ -187,6 +200,7 @@ def argument_spec():
     spec.update(wait_argument_spec())
     spec.update(
         id=dict(type="str"),
+        ids=dict(type="list", elements="str"),
         status=dict(type="list", elements="str", choices=STATUSES),
         operation_type=dict(type="str"),
         organizations=dict(type="list", elements="int"),
@@ -197,51 +211,51 @@ def argument_spec():
 
 
 def wanted(params, record):
-    """Whether a record passes the status, operation_type and organization filters."""
+    """Whether a record passes the status, operation_type and organizations filters."""
     if params["status"] and record.get("status") not in params["status"]:
         return False
     if params["operation_type"] and record.get("operation_type") != params["operation_type"]:
         return False
     if params["organizations"]:
-        orgs = set("%s" % o for o in record_view(record)["organizations"])
-        if not orgs.intersection("%s" % o for o in params["organizations"]):
-            return False
+        orgs = set("%s" % o for o in record_view(record).organizations)
+        return bool(orgs.intersection("%s" % o for o in params["organizations"]))
     return True
+
+
+def found(records, report=None):
+    return {"changed": False, "operations": records, "count": len(records), "wait": report or wait_report()}
+
+
+def listed(operations, params):
+    """The listing, filtered, newest first, cut at max_results."""
+    records = [r for r in operations.list(update_status=params["update_status"], page_size=params["page_size"])
+               if wanted(params, r)]
+    return found(sorted(records, key=newest_first_key)[:params["max_results"]])
 
 
 def run(module, operations):
     params = module.params
-    report = wait_report()
-    if params["id"] is not None:
-        record = operations.get(params["id"], update_status=params["update_status"])
-        if record is not None and params["wait"]:
-            goal = wait_goal(params["wait_for"])
-            try:
-                result = operations.wait(record, goal, params["wait_timeout"], params["poll_interval"],
-                                         params["max_poll_interval"], refresh_status=params["update_status"],
-                                         refreshed=params["update_status"])
-                check_wait_outcome(result, goal)
-            except ZequenzeError as error:
-                error.result = {"operations": [error.wait_result.record], "count": 1,
-                                "wait": wait_report(error.wait_result), "changed": False}
-                raise
-            record, report = result.record, wait_report(result)
-        records = [record] if record is not None and wanted(params, record) else []
-    else:
-        records = []
-        for record in operations.list(update_status=params["update_status"], page_size=params["page_size"]):
-            if wanted(params, record):
-                records.append(record)
-                if params["max_results"] is not None and len(records) >= params["max_results"]:
-                    break
-    return False, None, None, {"operations": records, "count": len(records), "wait": report}
+    ids = [params["id"]] if params["id"] is not None else params["ids"]
+    if ids is None:
+        return listed(operations, params)
+    records = [r for r in (operations.get(i, update_status=params["update_status"]) for i in unique(ids))
+               if r is not None]
+    report = None
+    if records and params["wait"]:
+        records, report = wait_step(module, operations, records, found, refreshed=params["update_status"])
+    return found([r for r in records if wanted(params, r)], report)
+
+
+def unique(ids):
+    return list(dict.fromkeys("%s" % i for i in ids))
 
 
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
         supports_check_mode=True,
-        required_if=[("wait", True, ("id",))],
+        mutually_exclusive=[("id", "ids")],
+        required_if=[("wait", True, ("id", "ids"), True)],
     )
     require_at_least(module, 1, ("max_results", "page_size"))
     run_module(module, run)

@@ -163,3 +163,36 @@ def over_threshold(records, max_failed_percent):
     limit = _non_negative("max_failed_percent", max_failed_percent)
     summaries = [summarize(r) for r in records]
     return [s for s in summaries if s["status"] != "completed" or s["failed_percent"] > limit]
+
+
+def merged(records, newer):
+    """The records with each of newer replacing the one with its id; new ids come last, in newer's order."""
+    by_id = {}
+    for source, name in ((records, "records"), (newer, "newer")):
+        if not isinstance(source, (list, tuple)):
+            raise RecordError("%s must be a list of operation records, got %s" % (name, type(source).__name__))
+        for record in source:
+            if not isinstance(record, dict) or record.get("id") is None:
+                raise RecordError("an operation record must be a mapping with an id, got %r" % (record,))
+            by_id["%s" % record["id"]] = record
+    return list(by_id.values())
+
+
+def organization_ids(value, name="organizations"):
+    """Organization ids from a list, one id, or text such as "101, 102" (an AWX survey answer).
+
+    Sorted and without repeats; anything that is not a whole number is refused, naming it.
+    """
+    if isinstance(value, str):
+        items = [part for part in (p.strip() for p in value.split(",")) if part]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        items = [value]
+    ids = set()
+    for item in items:
+        text = item.strip() if isinstance(item, str) else item
+        if isinstance(text, bool) or not (isinstance(text, int) or (isinstance(text, str) and text.isdigit())):
+            raise RecordError("%s must be organization ids (whole numbers), got %r" % (name, item))
+        ids.add(int(text))
+    return sorted(ids)

@@ -67,10 +67,14 @@ def collection_names() -> set:
     """Every zequenze.control.<name> a user can refer to."""
     names = {p.stem for p in (REPO / "plugins" / "modules").glob("*.py")}
     names |= {p.stem for p in (REPO / "plugins" / "filter").glob("*.py")}
+    names |= {p.stem for p in (REPO / "plugins" / "callback").glob("*.py")}
     names |= {p.name for p in (REPO / "roles").iterdir() if p.is_dir()}
     names |= {p.stem for p in (REPO / "playbooks").glob("*.yml")}
     names |= set(yaml.safe_load((REPO / "meta" / "runtime.yml").read_text()).get("action_groups", {}))
     names |= {p.stem for p in (REPO / "plugins" / "doc_fragments").glob("*.py")}
+    # Event sources and rulebooks, as ansible-rulebook names them.
+    names |= {p.stem for p in (REPO / "extensions" / "eda").glob("*/**/*.py")}
+    names |= {p.stem for p in (REPO / "extensions" / "eda" / "rulebooks").glob("*.yml")}
     return names
 
 
@@ -113,6 +117,7 @@ def test_names_and_variables_exist(page):
     code = "\n".join(p.read_text() for p in (REPO / "plugins").rglob("*.py"))
     code += (REPO / "extensions" / "awx" / "credential_type.yml").read_text()
     code += (REPO / "scripts" / "with-emulator.sh").read_text()
+    code += "\n".join(p.read_text() for p in (REPO / "playbooks").glob("*.yml"))
     for variable in set(re.findall(r"\bZEQUENZE_[A-Z_]+\b", text)):
         assert variable in code, f"{page_id(page)}: {variable} is read by nothing"
 

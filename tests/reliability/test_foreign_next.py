@@ -3,7 +3,7 @@
 A reverse proxy on loopback forwards to a real emulator and rewrites every page link onto a
 capture server's origin (another loopback address and port), as a misconfigured proxy would.
 The capture server records whatever reaches it. The client must re-base the links onto
-api_url (DESIGN.md "Pagination"): every operation is listed, and the capture server sees no
+api_url, as docs/connection.md says: every operation is listed, and the capture server sees no
 token, indeed no request at all.
 """
 

@@ -157,7 +157,7 @@ def all_operations(emulator: EmulatorProcess, token: str, verify=True, update_st
 
 
 def identity(record: dict) -> tuple:
-    """DESIGN.md "Identity": type, organizations, device types, device statuses, scheduled time."""
+    """The identity of docs/idempotency.md: type, organizations, device types, device statuses, scheduled time."""
     details = record.get("operation_details") or {}
     return (record["operation_type"], tuple(sorted(details.get("organization_ids") or [])),
             tuple(sorted(details.get("device_types") or [])), tuple(sorted(details.get("device_statuses") or [])),

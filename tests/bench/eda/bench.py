@@ -159,7 +159,7 @@ async def _memory(emulator):
     tracemalloc.start()
     deadline = time.time() + 600
     while received < MEMORY_EVENTS and time.time() < deadline:
-        for _ in range(MEMORY_BATCH):
+        for _batch_item in range(MEMORY_BATCH):
             _create(emulator, index)
             index += 1
         want = min(MEMORY_EVENTS, received + MEMORY_BATCH * 3)
@@ -169,6 +169,10 @@ async def _memory(emulator):
                 received += 1
             except asyncio.TimeoutError:
                 pass
+        await asyncio.sleep(INTERVAL)
+        while not queue.empty():  # events still queued would count as the source's memory
+            queue.get_nowait()
+            received += 1
         gc.collect()
         sizes.append((received, tracemalloc.get_traced_memory()[0], watch.tracked))
     tracemalloc.stop()

@@ -105,13 +105,13 @@ def test_the_first_lookup_reads_everything_then_only_what_is_new():
     api = FakeApi()
     fill(api, 250)
     ops, _api, _clock = service(api)
-    first = ops.ensure(*request())
+    first = ops.ensure(request()[0])
     assert first.created and first.lookup["scan"] == "full" and first.lookup["records_read"] == 250
     assert first.lookup["full_scan_reason"] == "the cache is empty"
     fill(api, 3)
     api.calls = []
     ops2, _api, _clock = service(api)  # the next task: a new process, the same cache
-    again = ops2.ensure(*request())
+    again = ops2.ensure(request()[0])
     assert not again.created and again.record["id"] == first.record["id"]
     assert again.lookup == {"scan": "incremental", "pages": 1, "records_read": 4, "full_scan_reason": None}
     assert listing_calls(api) == [{"page_size": 100}]
@@ -121,10 +121,10 @@ def test_a_gap_wider_than_the_first_page_reads_large_pages():
     api = FakeApi()
     fill(api, 10)
     ops, _api, _clock = service(api)
-    ops.ensure(*request())
+    ops.ensure(request()[0])
     fill(api, 150)
     api.calls = []
-    outcome = service(api)[0].ensure(*request())
+    outcome = service(api)[0].ensure(request()[0])
     assert not outcome.created
     assert listing_calls(api)[0] == {"page_size": 100} and listing_calls(api)[1] == {"page_size": 1000}
     assert outcome.lookup["scan"] == "incremental" and outcome.lookup["records_read"] == 151
@@ -133,24 +133,24 @@ def test_a_gap_wider_than_the_first_page_reads_large_pages():
 def test_a_listing_out_of_order_makes_a_full_scan():
     api = FakeApi()
     fill(api, 5)
-    service(api)[0].ensure(*request())
+    service(api)[0].ensure(request()[0])
     fill(api, 2)
     api.records[0], api.records[1] = api.records[1], api.records[0]  # an older id first
-    outcome = service(api)[0].ensure(*request())
+    outcome = service(api)[0].ensure(request()[0])
     assert outcome.lookup["scan"] == "full"
     assert "not newest first" in outcome.lookup["full_scan_reason"]
     # The order could not be checked: the next lookup reads everything again.
-    assert service(api)[0].ensure(*request()).lookup["scan"] == "full"
+    assert service(api)[0].ensure(request()[0]).lookup["scan"] == "full"
 
 
 def test_a_record_hidden_behind_known_ones_is_found_through_the_count():
     api = FakeApi()
     fill(api, 5)
-    service(api)[0].ensure(*request(organizations=[101]))
+    service(api)[0].ensure(request(organizations=[101])[0])
     body, ident = request()
     api.create(body)
     api.records.append(api.records.pop(0))  # listed last, behind records the cache knows
-    outcome = service(api)[0].ensure(body, ident)
+    outcome = service(api)[0].ensure(body)
     assert not outcome.created
     assert outcome.lookup["scan"] == "full" and "counts 7 operations, the cache 6" in outcome.lookup["full_scan_reason"]
 
@@ -159,14 +159,14 @@ def test_without_the_cache_every_lookup_reads_everything(private_cache):
     api = FakeApi()
     fill(api, 5)
     for _run in range(2):
-        outcome = service(api, use_cache=False)[0].ensure(*request())
+        outcome = service(api, use_cache=False)[0].ensure(request()[0])
         assert outcome.lookup["scan"] == "full"
     assert [n for n in os.listdir(private_cache / "zequenze.control") if not n.startswith("api-")] == []
     assert not [f for _d, _s, files in os.walk(private_cache) for f in files if f.endswith(".sqlite")]
 
 
 def test_the_cache_file_is_private_and_names_no_token(private_cache):
-    service()[0].ensure(*request())
+    service()[0].ensure(request()[0])
     files = [os.path.join(d, f) for d, _s, names in os.walk(private_cache) for f in names]
     index = [f for f in files if f.endswith(".sqlite")]
     assert len(index) == 1
@@ -180,7 +180,7 @@ def test_the_cache_file_is_private_and_names_no_token(private_cache):
 
 def test_a_broken_cache_file_is_replaced(private_cache):
     first = service()[0]
-    first.ensure(*request())
+    first.ensure(request()[0])
     first.close()
     index = [os.path.join(d, f) for d, _s, names in os.walk(private_cache) for f in names if f.endswith(".sqlite")][0]
     for name in (index + "-wal", index + "-shm"):
@@ -189,7 +189,7 @@ def test_a_broken_cache_file_is_replaced(private_cache):
     with open(index, "wb") as handle:
         handle.write(b"not a database" * 100)
     ops, _api, _clock = service()
-    outcome = ops.ensure(*request())
+    outcome = ops.ensure(request()[0])
     assert outcome.lookup["scan"] == "full" and outcome.created
     assert ops.warnings and "started a new cache" in ops.warnings[0]
 
@@ -197,12 +197,12 @@ def test_a_broken_cache_file_is_replaced(private_cache):
 def test_a_run_now_candidate_is_read_again_by_id():
     api = FakeApi()
     body, ident = request(schedule=None)
-    service(api)[0].ensure(body, ident)  # cached as scheduled
+    service(api)[0].ensure(body)  # cached as scheduled
     fill(api, 2)
-    service(api)[0].ensure(*request(organizations=[555]))  # the cache now knows newer records
+    service(api)[0].ensure(request(organizations=[555])[0])  # the cache now knows newer records
     api.records[-1]["status"] = "completed"  # the listing is not read that far again
     api.calls = []
-    outcome = service(api)[0].ensure(body, ident)
+    outcome = service(api)[0].ensure(body)
     assert outcome.created  # the ended one does not satisfy a run-now request
     assert [c["params"] for c in api.calls][:2] == [{"page_size": 100}, {"id": "1001"}]
 
@@ -210,24 +210,24 @@ def test_a_run_now_candidate_is_read_again_by_id():
 def test_an_operation_the_api_no_longer_shows_is_forgotten():
     api = FakeApi()
     body, ident = request(schedule=None)
-    service(api)[0].ensure(body, ident)
+    service(api)[0].ensure(body)
     api.records = []
-    outcome = service(api)[0].ensure(body, ident)
+    outcome = service(api)[0].ensure(body)
     assert outcome.created and outcome.record["id"] == "1002"
 
 
 def test_a_scheduled_match_is_returned_as_the_api_shows_it_now():
     api = FakeApi()
     body, ident = request()
-    service(api)[0].ensure(body, ident)
+    service(api)[0].ensure(body)
     api.records[0]["progress"] = 42
-    outcome = service(api)[0].ensure(body, ident)
+    outcome = service(api)[0].ensure(body)
     assert not outcome.created and outcome.record["progress"] == 42
 
 
 def test_check_mode_finds_or_reports_what_it_would_create():
     ops, api, _clock = service()
-    outcome = ops.ensure(*request(), check_mode=True)
+    outcome = ops.ensure(request()[0], check_mode=True)
     assert outcome.created and outcome.record is None
     assert [c["method"] for c in api.calls] == ["GET"]
 
@@ -235,8 +235,8 @@ def test_check_mode_finds_or_reports_what_it_would_create():
 def test_force_creates_beside_a_match():
     ops, api, _clock = service()
     body, ident = request()
-    ops.ensure(body, ident)
-    outcome = service(api)[0].ensure(body, ident, force=True)
+    ops.ensure(body)
+    outcome = service(api)[0].ensure(body, force=True)
     assert outcome.created and len(api.records) == 2 and outcome.duplicates == []
 
 
@@ -256,7 +256,7 @@ def test_order_problems():
 # -- the POST ---------------------------------------------------------------------
 def test_a_create_posts_once_then_looks_once_more():
     ops, api, _clock = service()
-    outcome = ops.ensure(*request())
+    outcome = ops.ensure(request()[0])
     assert outcome.created and not outcome.adopted and outcome.record["status"] == "scheduled"
     assert [c["method"] for c in api.calls] == ["GET", "POST", "GET"]
 
@@ -271,7 +271,7 @@ def test_a_create_requires_the_created_record(answer, words):
     ops, api, _clock = service()
     api.script = [look(api), response(201, answer) if answer is not None else response(204)]
     with pytest.raises(ApiError) as info:
-        ops.ensure(*request())
+        ops.ensure(request()[0])
     assert words in info.value.message and "no id" in info.value.message
     assert [c["method"] for c in api.calls].count("POST") == 1
 
@@ -286,7 +286,7 @@ def test_a_create_requires_the_created_record(answer, words):
 def test_a_create_saved_before_a_failure_is_adopted(failure):
     ops, api, _clock = service()
     api.script = [look(api), committed_then(api, failure)]
-    outcome = ops.ensure(*request())
+    outcome = ops.ensure(request()[0])
     assert outcome.created and outcome.adopted and len(api.records) == 1
     assert outcome.record["id"] == api.records[0]["id"]
     assert [c["method"] for c in api.calls].count("POST") == 1
@@ -304,7 +304,7 @@ def test_an_operation_adopted_after_it_ended_is_ours():
         api.records[0].update(status="completed")
         raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
     api.script = [look(api), committed_then_finished]
-    outcome = ops.ensure(body, ident)
+    outcome = ops.ensure(body)
     assert outcome.adopted and outcome.record["id"] != older and outcome.record["status"] == "completed"
     assert len(api.records) == 2
 
@@ -324,7 +324,7 @@ def test_a_late_save_is_adopted_within_the_settle_time():
         api.read = read
         raise requests.exceptions.ReadTimeout("read timed out")
     api.script = [look(api), late]
-    outcome = ops.ensure(body, ident)
+    outcome = ops.ensure(body)
     assert outcome.adopted and len(api.records) == 1
     assert [c["method"] for c in api.calls].count("POST") == 1
     assert clock.sleeps[:4] == [0.5, 1.0, 2.0, 4.0]
@@ -333,7 +333,7 @@ def test_a_late_save_is_adopted_within_the_settle_time():
 def test_nothing_appearing_within_the_settle_time_allows_one_more_post():
     ops, api, clock = service(settle_time=10)
     api.script = [look(api), requests.exceptions.ReadTimeout("read timed out")]
-    outcome = ops.ensure(*request())
+    outcome = ops.ensure(request()[0])
     assert outcome.created and not outcome.adopted and len(api.records) == 1
     assert [c["method"] for c in api.calls].count("POST") == 2
     assert sum(clock.sleeps) == pytest.approx(10)
@@ -342,7 +342,7 @@ def test_nothing_appearing_within_the_settle_time_allows_one_more_post():
 def test_retry_after_lengthens_the_settle_time():
     ops, api, clock = service(settle_time=1)
     api.script = [look(api), response(429, {"detail": "slow down"}, {"Retry-After": "7"})]
-    ops.ensure(*request())
+    ops.ensure(request()[0])
     assert sum(clock.sleeps) == pytest.approx(7)
 
 
@@ -350,7 +350,7 @@ def test_an_undecidable_create_fails_saying_it_may_exist():
     ops, api, _clock = service(max_retries=1, settle_time=3)
     posts_answer(api, requests.exceptions.ReadTimeout("read timed out"))
     with pytest.raises(UndecidedCreateError) as info:
-        ops.ensure(*request())
+        ops.ensure(request()[0])
     message = info.value.full_message()
     assert "may have been created" in message and "re-run will adopt it" in message
     assert "settle_time" in message and "max_retries" in message
@@ -362,7 +362,7 @@ def test_posts_and_refused_retries_share_one_budget():
     refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
     posts_answer(api, refused, refused, response(503, {"detail": "busy"}))
     with pytest.raises(UndecidedCreateError):
-        ops.ensure(*request())
+        ops.ensure(request()[0])
     assert [c["method"] for c in api.calls].count("POST") == 4
 
 
@@ -378,7 +378,7 @@ def test_forbidden_names_the_organizations():
     ops, api, _clock = service()
     api.script = [look(api), response(403, {"detail": "this token may not act on organization(s) 103"})]
     with pytest.raises(PermissionDeniedError) as info:
-        ops.ensure(*request())
+        ops.ensure(request()[0])
     assert "101, 102, 103" in info.value.full_message()
     api.script = [response(403, {"detail": "no"})]
     with pytest.raises(PermissionDeniedError) as info:
@@ -394,7 +394,7 @@ def test_an_operation_created_meanwhile_by_another_run_is_a_duplicate():
         api.create(json_body)  # another machine's run, at the same moment
         return api.create(json_body)
     api.script = [look(api), theirs_then_ours]
-    outcome = ops.ensure(body, ident)
+    outcome = ops.ensure(body)
     assert outcome.created and [d["id"] for d in outcome.duplicates] == ["1001"]
     assert outcome.record["id"] == "1002"
 
@@ -403,7 +403,7 @@ def test_a_failed_second_look_does_not_fail_a_create():
     ops, api, _clock = service(max_retries=0)
     api.script = [look(api), committed_then(api, response(201, make_record(5000))),
                   requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))]
-    outcome = ops.ensure(*request())
+    outcome = ops.ensure(request()[0])
     assert outcome.created and outcome.duplicates == []
 
 
@@ -427,7 +427,7 @@ def test_an_unusable_cache_folder_warns_and_still_creates(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     ops, api, _clock = service(cache_dir=str(blocker / "cache"))
-    outcome = ops.ensure(*request())
+    outcome = ops.ensure(request()[0])
     assert outcome.created and outcome.lookup["scan"] == "full"
     assert "cannot be used" in ops.warnings[0]
 

@@ -659,7 +659,7 @@ def test_results_that_are_not_records_are_errors(result):
     assert "not an operation record" in info.value.message
     api.script = [response(200, {"count": 1, "next": None, "previous": None, "results": [result]})]
     with pytest.raises(PaginationError):
-        ops.ensure(build_request_body(params()), OperationIdentity.from_body(build_request_body(params())))
+        ops.ensure(build_request_body(params()))
 
 
 def test_server_now_of_odd_running_records():

@@ -65,10 +65,12 @@ def test_filters(populated, capsys, filters, expected):
     assert ids(run_module(headless_operation_info, filters, populated, capsys)) == expected
 
 
-def test_max_results_stops_reading_pages(populated, capsys):
-    result = run_module(headless_operation_info, {"max_results": 2, "page_size": 2}, populated, capsys)
-    assert ids(result) == ["6", "5"]
-    assert len(populated.calls) == 1
+def test_max_results_keeps_the_newest_whatever_the_api_order(fake_api, capsys):
+    # Served oldest first, across pages: the newest two are on the last page.
+    fake_api.records = [make_record(i, created_at="2030-01-1%dT10:00:00Z" % i) for i in (1, 2, 3, 4, 5)]
+    result = run_module(headless_operation_info, {"max_results": 2, "page_size": 2}, fake_api, capsys)
+    assert ids(result) == ["5", "4"]
+    assert ids(run_module(headless_operation_info, {}, fake_api, capsys)) == ["5", "4", "3", "2", "1"]
 
 
 def test_bad_numbers_name_the_option(populated, capsys):
@@ -124,3 +126,20 @@ def test_api_failure_is_clear(fake_api, capsys):
     result = run_module(headless_operation_info, {"page_size": 5000}, fake_api, capsys)
     assert result["failed"] is True and result["status"] == 422
     assert "page_size: expected 1 to 1000" in result["msg"]
+
+
+def test_ids_read_in_the_order_asked_and_leave_unknown_ones_out(populated, capsys):
+    result = run_module(headless_operation_info, {"ids": ["2", "404", "6", "2"]}, populated, capsys)
+    assert ids(result) == ["2", "6"] and result["count"] == 2
+
+
+def test_ids_wait_for_each_and_fail_with_every_record(fake_api, capsys):
+    clock = FakeClock()
+    ops = dict((i, SimulatedOperation(clock, op_id=i, per_device=per)) for i, per in (("8", 1), ("9", 3600)))
+    fake_api.records = [op.record() for op in ops.values()]
+    fake_api.on_get = lambda record: ops[record["id"]].record()
+    args = {"ids": ["8", "9"], "wait": True, "wait_for": "ended", "wait_timeout": 120, "update_status": True}
+    result = run_module(headless_operation_info, args, fake_api, capsys, clock=clock)
+    assert result["failed"] is True and result["wait"]["timed_out"] is True
+    assert [(r["id"], r["status"]) for r in result["operations"]] == [("8", "completed"), ("9", "in_progress")]
+    assert "waiting for operation 9" in result["msg"]
