@@ -86,7 +86,7 @@ _value:
       type: str
 """
 
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import summarize
+from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import summaries
 from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter import record_filter
 
 
@@ -94,8 +94,8 @@ from ansible_collections.zequenze.control.plugins.plugin_utils.record_filter imp
 def operation_summary(records):
     """Summarize one record or each of a list of records."""
     if isinstance(records, (list, tuple)):
-        return [summarize(record) for record in records]
-    return summarize(records)
+        return summaries(records)
+    return summaries([records])[0]
 
 
 class FilterModule(object):

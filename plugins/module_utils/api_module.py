@@ -21,6 +21,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
 from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
+from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
@@ -116,6 +117,12 @@ def operations_for(module):
     return Operations(client, settings=create_settings(module))
 
 
+def warn_unreadable_records(module):
+    """One warning per API record field the task could not read (it was treated as unknown)."""
+    for warning in pending_warnings():
+        module.warn(warning)
+
+
 def fail(module, error, **result):
     """fail_json for a ZequenzeError, keeping whatever the task already has to report: the one place."""
     kwargs = dict(result)
@@ -151,6 +158,7 @@ def run_module(module, run):
         operations.client.close()
     for warning in operations.warnings:
         module.warn(warning)
+    warn_unreadable_records(module)
     if failure is not None:
         fail(module, failure)
     if not module._diff:

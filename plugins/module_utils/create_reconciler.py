@@ -138,7 +138,7 @@ class CreateReconciler:
         budget = self.client.max_retries
         while True:
             try:
-                return created_record(self.client.post(self.endpoint, body, max_retries=budget)), False
+                return created_record(self._post(body, budget)), False
             except AmbiguousRequestError as error:
                 if identity is None:
                     raise
@@ -153,6 +153,16 @@ class CreateReconciler:
                 if orgs:
                     raise error.replaced(hint_detail=", ".join("%s" % o for o in orgs))
                 raise
+
+    def _post(self, body, budget):
+        try:
+            return self.client.post(self.endpoint, body, max_retries=budget)
+        except ApiError as error:
+            if error.status is not None and 200 <= error.status < 300:  # saved, with a body we cannot decode
+                raise error.replaced(message="%s: the operation was %s" % (
+                    error.message, CREATED_UNREADABLE), hint="A re-run finds it by its identity and adopts it "
+                                                             "instead of creating another")
+            raise
 
     def settle(self, identity, known, error):
         """Look for the operation an ambiguous POST may have made, for settle_time (and Retry-After)."""
@@ -183,12 +193,18 @@ class CreateReconciler:
             transient=error.transient)
 
 
+# A 2xx answer to the POST means the API saved the operation, whatever its body says.
+CREATED_UNREADABLE = "created, but its id could not be read; re-run to adopt it"
+
+
 def created_record(answer):
-    """The POST answer, which must be the created operation: a mapping with an id."""
-    if not isinstance(answer, dict) or answer.get("id") is None:
+    """The POST answer, which must be the created operation: a mapping with a readable id."""
+    if not isinstance(answer, dict) or record_view(answer).id is None:
         raise ApiError(
-            "The API answered the create request with %s instead of the created operation (no id)"
+            "The API answered the create request with %s instead of the created operation: the operation was %s"
             % ("a list envelope" if isinstance(answer, dict) and "results" in answer
-               else "an empty body" if answer is None else "a %s" % type(answer).__name__),
-            hint="Nothing is known to have been created; check api_url and the API's logs")
+               else "an empty body" if answer is None
+               else "a record without a readable id" if isinstance(answer, dict)
+               else "a %s" % type(answer).__name__, CREATED_UNREADABLE),
+            hint="A re-run finds it by its identity and adopts it instead of creating another")
     return answer

@@ -37,10 +37,19 @@ def _org_set(values):
     result = set()
     for value in as_list(values):
         try:
+            if isinstance(value, bool):  # true is not organization 1
+                raise TypeError(value)
             result.add(int(value))
-        except (TypeError, ValueError):
-            result.add("%s" % value)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(Infinity)
+            result.add("%s" % (value,))
     return frozenset(result)
+
+
+# A record with one of these unreadable matches no identity: it could hold anything.
+IDENTITY_FIELDS = frozenset(("operation_type", "organizations", "device_types", "device_statuses", "scheduled_for",
+                             "operation_details", "operation_config", "device_filters"))
+# A run-now request also reads the record's status and creation time.
+RUN_NOW_FIELDS = frozenset(("status", "created_at"))
 
 
 class OperationIdentity(namedtuple("OperationIdentity", [
@@ -91,6 +100,9 @@ class OperationIdentity(namedtuple("OperationIdentity", [
         (a run-now request is satisfied only by one still active).
         """
         view = record_view(record)
+        if IDENTITY_FIELDS.intersection(view.unreadable) or (
+                self.scheduled_for is None and RUN_NOW_FIELDS.intersection(view.unreadable)):
+            return False
         other = OperationIdentity.from_view(view)
         if (other.operation_type != self.operation_type or other.organizations != self.organizations
                 or not _same_filter(self.device_types, other.device_types, ALL_DEVICE_TYPES)):

@@ -17,6 +17,15 @@ TERMINAL_STATUSES = frozenset(("completed", "failed", "cancelled"))
 ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
 UTC = datetime.timezone.utc
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+# Readable instants lie in these years (in UTC): far beyond any real schedule, and far enough
+# from datetime's limits (1 and 9999) that adding an offset or a duration cannot overflow.
+MIN_YEAR = 1000
+MAX_YEAR = 9000
+# Counts and durations beyond these are not a real fleet's (and overflow date arithmetic).
+MAX_COUNT = 10 ** 12
+MAX_MINUTES = 60 * 24 * 366 * 100
+# Warnings about unreadable record fields kept per run (then only how many more).
+MAX_WARNINGS = 50
 
 _TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
@@ -25,10 +34,14 @@ _TIMESTAMP = re.compile(
 
 # -- timestamps --------------------------------------------------------------
 def parse_timestamp(value):
-    """An aware datetime from ISO 8601 text (a missing offset means UTC), or None."""
+    """An aware datetime from ISO 8601 text (a missing offset means UTC), or None.
+
+    Total: an offset of 24 hours or more, a date that does not exist, or an
+    instant outside MIN_YEAR..MAX_YEAR in UTC reads as None, never as an error.
+    """
     if isinstance(value, datetime.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not isinstance(value, str):
+        return _in_range(value if value.tzinfo else value.replace(tzinfo=UTC))
+    if not isinstance(value, str) or len(value) > 64:
         return None
     match = _TIMESTAMP.match(value.strip())
     if not match:
@@ -38,13 +51,25 @@ def parse_timestamp(value):
     tz = UTC
     if offset and offset not in ("Z", "z"):
         digits = offset[1:].replace(":", "")
-        delta = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 23 or minutes > 59:  # datetime.timezone refuses a day or more
+            return None
+        delta = datetime.timedelta(hours=hours, minutes=minutes)
         tz = datetime.timezone(delta if offset[0] == "+" else -delta)
     try:
-        return datetime.datetime(int(year), int(month), int(day), int(hour), int(minute),
-                                 int(second or 0), micro, tzinfo=tz)
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute),
+                                   int(second or 0), micro, tzinfo=tz)
     except ValueError:
         return None
+    return _in_range(moment)
+
+
+def _in_range(moment):
+    try:
+        year = moment.astimezone(UTC).year
+    except (OverflowError, ValueError):
+        return None
+    return moment if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def has_explicit_offset(value):
@@ -74,6 +99,10 @@ def as_list(values):
     return [values]
 
 
+def _text(value):
+    return value if isinstance(value, str) and len(value) <= 200 else None
+
+
 def _mapping(value):
     """The value if it is a mapping, else an empty one (an odd API answer must not break reading)."""
     return value if isinstance(value, dict) else {}
@@ -97,11 +126,104 @@ def _number(value):
     return None
 
 
+def _bounded(value, low, high):
+    number = _number(value)
+    return number if number is not None and low <= number <= high else None
+
+
+def _count(value):
+    return _bounded(value, 0, MAX_COUNT)
+
+
+def _minutes(value):
+    return _bounded(value, 0, MAX_MINUTES)
+
+
+def _percent(value):
+    return _bounded(value, 0, 100)
+
+
+def _identifier(value):
+    if isinstance(value, str) and len(value) <= 200:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_COUNT ** 2:
+        return value
+    return None
+
+
+def _organization_ids(values):
+    """Organization ids as integers (numeric text included); None if any one is not an id."""
+    ids = []
+    for value in as_list(values):
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 18:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 63:
+            return None
+        ids.append(value)
+    return ids
+
+
+def _texts(values):
+    """A list of short texts; None if any item is something else."""
+    items = as_list(values)
+    return items if all(isinstance(item, str) and len(item) <= 200 for item in items) else None
+
+
+class _Reader:
+    """Reads one field at a time; notes each field present but unreadable (it then reads as unknown)."""
+
+    def __init__(self):
+        self.unreadable = []
+
+    def field(self, name, value, read, unknown=None):
+        if value is None:
+            return unknown
+        result = read(value)
+        if result is None:
+            self.unreadable.append(name)
+            return unknown
+        return result
+
+    def mapping(self, name, value):
+        return self.field(name, value, lambda v: v if isinstance(v, dict) else None, {})
+
+
+# Warnings about unreadable fields, waiting for the task (or filter) that read them to show
+# them: Record.read is called from every layer, and a module process runs one task.
+_PENDING_WARNINGS = []
+_WARNED = set()
+
+
+def note_unreadable(record_id, fields):
+    """Queue one warning per record and field that cannot be read (see pending_warnings)."""
+    for name in fields:
+        key = ("%r" % (record_id,), name)
+        if key in _WARNED:
+            continue
+        _WARNED.add(key)
+        if len(_WARNED) <= MAX_WARNINGS:
+            shown = "operation %s" % record_id if record_id is not None else "an operation without a readable id"
+            _PENDING_WARNINGS.append(
+                "The API answered %s with a field %s that cannot be read; it is treated as unknown "
+                "(an unreadable identity field never matches)" % (shown, name))
+        elif len(_WARNED) == MAX_WARNINGS + 1:
+            _PENDING_WARNINGS.append("More API record fields cannot be read; only the first %d are named"
+                                     % MAX_WARNINGS)
+
+
+def pending_warnings():
+    """The warnings about unreadable record fields since the last call (each once); starts afresh."""
+    warnings = list(_PENDING_WARNINGS)
+    del _PENDING_WARNINGS[:]
+    _WARNED.clear()
+    return warnings
+
+
 # -- the record type -----------------------------------------------------------
 _FIELDS = (
     "id", "operation_type", "status", "organizations", "device_types", "device_statuses",
     "scheduled_for", "created_at", "updated_at", "estimated_completion", "estimated_duration_minutes",
-    "progress", "processed_devices", "failed_devices", "total_devices", "error_summary",
+    "progress", "processed_devices", "failed_devices", "total_devices", "error_summary", "unreadable",
 )
 
 
@@ -124,45 +246,56 @@ class Record(namedtuple("Record", _FIELDS)):
 
     @classmethod
     def read(cls, record):
-        """Read an API record (GET or POST shape); odd field types read as absent.
+        """Read an API record (GET or POST shape); never raises, whatever the record holds.
 
         GET records carry operation_details.organization_ids/device_types; POST
         answers carry operation_config.organizations/device_types and scheduled_for.
-        Fields of an unexpected type read as absent: mappings as {}, numbers as None,
-        a status that is not text as None.
+        A field that is present but cannot be read (a wrong type, a timestamp that
+        does not exist, a count out of range) reads as unknown: None, [] for lists,
+        {} for mappings, 0 failed devices. Its name goes to ``unreadable``, and one
+        warning per record and field to pending_warnings().
         """
         if isinstance(record, Record):
             return record
         record = _mapping(record)
-        details = _mapping(record.get("operation_details"))
-        config = _mapping(record.get("operation_config"))
-        filters = _mapping(config.get("device_filters") or record.get("device_filters"))
+        read = _Reader()
+        details = read.mapping("operation_details", record.get("operation_details"))
+        config = read.mapping("operation_config", record.get("operation_config"))
+        filters = read.mapping("device_filters", config.get("device_filters") or record.get("device_filters"))
         statuses = first(filters.get("status"), config.get("device_statuses"), details.get("device_statuses"))
-        status = record.get("status")
-        return cls(
-            id=record.get("id"),
-            operation_type=record.get("operation_type"),
-            status=status if isinstance(status, str) else None,
-            organizations=as_list(first(details.get("organization_ids"), config.get("organizations"),
-                                        record.get("target_organizations"))),
-            device_types=as_list(first(details.get("device_types"), config.get("device_types"),
-                                       filters.get("types"))),
-            device_statuses=None if statuses is None else as_list(statuses),
-            scheduled_for=parse_timestamp(record.get("scheduled_for")),
-            created_at=parse_timestamp(record.get("created_at")),
-            updated_at=parse_timestamp(record.get("updated_at")),
-            estimated_completion=parse_timestamp(record.get("estimated_completion")),
-            estimated_duration_minutes=_number(record.get("estimated_duration_minutes")),
-            progress=_number(record.get("progress")),
-            processed_devices=_number(record.get("processed_devices")),
-            failed_devices=_number(record.get("failed_devices")) or 0,
-            total_devices=first(_number(record.get("total_devices")), _number(record.get("target_device_count"))),
-            error_summary=_mapping(details.get("error_summary") or record.get("error_summary")),
+        view = cls(
+            id=read.field("id", record.get("id"), _identifier),
+            operation_type=read.field("operation_type", record.get("operation_type"), _text),
+            status=read.field("status", record.get("status"), _text),
+            organizations=read.field(
+                "organizations", first(details.get("organization_ids"), config.get("organizations"),
+                                       record.get("target_organizations")), _organization_ids, []),
+            device_types=read.field("device_types", first(details.get("device_types"), config.get("device_types"),
+                                                          filters.get("types")), _texts, []),
+            device_statuses=read.field("device_statuses", statuses, _texts),
+            scheduled_for=read.field("scheduled_for", record.get("scheduled_for"), parse_timestamp),
+            created_at=read.field("created_at", record.get("created_at"), parse_timestamp),
+            updated_at=read.field("updated_at", record.get("updated_at"), parse_timestamp),
+            estimated_completion=read.field("estimated_completion", record.get("estimated_completion"),
+                                            parse_timestamp),
+            estimated_duration_minutes=read.field("estimated_duration_minutes",
+                                                  record.get("estimated_duration_minutes"),
+                                                  _minutes),
+            progress=read.field("progress", record.get("progress"), _percent),
+            processed_devices=read.field("processed_devices", record.get("processed_devices"), _count),
+            failed_devices=read.field("failed_devices", record.get("failed_devices"), _count, 0),
+            total_devices=first(read.field("total_devices", record.get("total_devices"), _count),
+                                read.field("target_device_count", record.get("target_device_count"), _count)),
+            error_summary=read.mapping("error_summary", details.get("error_summary") or record.get("error_summary")),
+            unreadable=tuple(read.unreadable),
         )
+        if read.unreadable:
+            note_unreadable(view.id, read.unreadable)
+        return view
 
 
 _ABSENT = Record(*([None] * len(_FIELDS)))._replace(
-    organizations=[], device_types=[], failed_devices=0, error_summary={})
+    organizations=[], device_types=[], failed_devices=0, error_summary={}, unreadable=())
 
 
 def partial_record(**fields):
@@ -200,5 +333,5 @@ def newest_first_key(record):
     return (
         created is None,
         -(created - _EPOCH).total_seconds() if created is not None else 0.0,
-        (0, -int(ident), "") if re.match(r"^[0-9]+$", ident) else (1, 0, ident),
+        (0, -int(ident), "") if re.match(r"^[0-9]{1,30}$", ident) else (1, 0, ident),
     )

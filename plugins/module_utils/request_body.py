@@ -9,11 +9,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import InputError
 from ansible_collections.zequenze.control.plugins.module_utils.records import has_explicit_offset, parse_timestamp
+
+# Deeper than this, data is not an operation configuration (and recursion would overflow).
+MAX_DATA_DEPTH = 32
+_JSON_SCALARS = (str, int, float, bool, type(None))
 
 KNOWN_OPTION_TYPES = {
     "update_firmware_info": "bool",
@@ -29,33 +34,96 @@ def _checked_option(name, value):
             return check_type_bool(value)
         if kind == "int":
             return check_type_int(value)
-    except TypeError:
+    except (TypeError, ValueError, OverflowError):
         raise InputError("options.%s must be %s, got %r" % (
             name, "a boolean" if kind == "bool" else "an integer", value))
+    return value
+
+
+def _refuse_constant(name):
+    raise ValueError("%s is not a JSON number" % name)
+
+
+def _path(parts):
+    return "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in parts)
+
+
+def check_json_value(name, value):
+    """Refuse what cannot be sent as JSON: nesting deeper than MAX_DATA_DEPTH, NaN or infinity, other types.
+
+    Iterative, so no depth can overflow Python's stack; the message names the place.
+    """
+    todo = [(value, ())]
+    while todo:
+        item, parts = todo.pop()
+        if len(parts) > MAX_DATA_DEPTH:
+            raise InputError("%s is nested more than %d levels deep (at %s%s); an operation configuration "
+                             "is a few levels deep" % (name, MAX_DATA_DEPTH, name, _path(parts[:3]) + "..."))
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, _JSON_SCALARS):
+                    raise InputError("%s%s has a key of type %s; JSON keys are text" % (
+                        name, _path(parts), type(key).__name__))
+                todo.append((child, parts + ("%s" % (key,),)))
+        elif isinstance(item, (list, tuple)):
+            todo.extend((child, parts + (index,)) for index, child in enumerate(item))
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise InputError("%s%s must be a finite number, got %s" % (name, _path(parts), item))
+        elif not isinstance(item, _JSON_SCALARS):
+            raise InputError("%s%s must be JSON (text, number, boolean, null, list or mapping), got %s" % (
+                name, _path(parts), type(item).__name__))
     return value
 
 
 def parse_data(data):
     """The data option as a dict: a JSON object given as text or as a mapping."""
     if isinstance(data, dict):
-        return data
+        return check_json_value("data", data)
     if not isinstance(data, str):
-        raise InputError("data must be a JSON object, as text or as a mapping; got %s %r" % (
-            type(data).__name__, data))
+        raise InputError("data must be a JSON object, as text or as a mapping; got %s" % type(data).__name__)
     try:
-        parsed = json.loads(data)
+        # NaN, Infinity and 1e400 are not JSON numbers the API reads; refusing them here keeps
+        # them out of identities (int(Infinity) overflows) and out of requests' encoder.
+        parsed = json.loads(data, parse_constant=_refuse_constant,
+                            parse_float=lambda text: _finite(float(text), text))
+    except RecursionError:
+        raise InputError("data is nested more than %d levels deep; an operation configuration is a few "
+                         "levels deep" % MAX_DATA_DEPTH)
     except ValueError as exc:
         raise InputError("data must be a JSON object (text or mapping); it is not valid JSON: %s" % exc)
+    check_json_value("data", parsed)
     if not isinstance(parsed, dict):
         raise InputError("data must be a JSON object (text or mapping); the text is JSON %s" % (
             "null" if parsed is None else "of type %s" % type(parsed).__name__))
     return parsed
 
 
+def _finite(number, text):
+    if not math.isfinite(number):
+        raise ValueError("%s is too large for a JSON number" % text[:40])
+    return number
+
+
+def _checked_execute_at(name, execute_at):
+    """execute_at as sent: 'now' stays, a date and time needs an offset and must exist."""
+    text = ("%s" % execute_at).strip()
+    if parse_timestamp(text) is None or not has_explicit_offset(text):
+        raise InputError(
+            "%s must be 'now' or an ISO 8601 date and time with an offset (under 24 hours), such as "
+            "2024-01-16T02:00:00Z or 2024-01-16T02:00:00+01:00; got %r" % (name, text[:80]))
+    return text.replace(" ", "T", 1)
+
+
 def build_request_body(params):
     """The POST body: data as is, or the configuration object from the structured options."""
     if params.get("data") is not None:
-        return parse_data(params["data"])
+        body = parse_data(params["data"])
+        schedule = body.get("schedule")
+        execute_at = schedule.get("execute_at") if isinstance(schedule, dict) else None
+        if execute_at is not None and execute_at != "now":
+            # An unreadable time would make the identity "run now" and match the wrong operation.
+            _checked_execute_at("data.schedule.execute_at", execute_at)
+        return body
     missing = [name for name in ("operation_type", "organizations") if params.get(name) is None]
     if missing:  # data: null passes required_one_of, yet gives nothing to send
         raise InputError("%s %s required unless data is given (data is null)" % (
@@ -72,12 +140,7 @@ def build_request_body(params):
     sched = {}
     execute_at = schedule.get("execute_at")
     if execute_at is not None and "%s" % execute_at != "now":
-        text = ("%s" % execute_at).strip()
-        if parse_timestamp(text) is None or not has_explicit_offset(text):
-            raise InputError(
-                "schedule.execute_at must be 'now' or an ISO 8601 date and time with an offset, "
-                "such as 2024-01-16T02:00:00Z or 2024-01-16T02:00:00+01:00; got %r" % text)
-        sched["execute_at"] = text.replace(" ", "T", 1)
+        sched["execute_at"] = _checked_execute_at("schedule.execute_at", execute_at)
     if schedule.get("priority"):
         sched["priority"] = schedule["priority"]
     if sched:
@@ -85,5 +148,5 @@ def build_request_body(params):
     options = params.get("options") or {}
     cleaned = dict((k, _checked_option(k, v)) for k, v in options.items() if v is not None)
     if cleaned:
-        body["options"] = cleaned
+        body["options"] = check_json_value("options", cleaned)
     return body

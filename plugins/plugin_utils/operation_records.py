@@ -12,12 +12,22 @@ from __future__ import annotations
 import datetime
 
 # One reader of the API's records for modules and filters alike.
+from ansible.utils.display import Display
+
 from ansible_collections.zequenze.control.plugins.module_utils.records import (
     ACTIVE_STATUSES,
+    MAX_COUNT,
     UTC as _UTC,
+    note_unreadable,
     parse_timestamp as _parse_timestamp,
+    pending_warnings,
     record_view,
 )
+
+_TIMESTAMPS = ("created_at", "scheduled_for", "updated_at", "estimated_completion")
+# Filter arguments: minutes (a thousand years and more) and hours (a century) that date arithmetic can take.
+MAX_MINUTES = 10 ** 9
+MAX_HOURS = 10 ** 6
 
 
 class RecordError(ValueError):
@@ -34,70 +44,80 @@ def parse_timestamp(value, field):
     return parsed
 
 
-def _whole(name, value, default=0):
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        raise RecordError("operation field %s must be a whole number, got %r" % (name, value))
+def _error_counts(view):
+    """The error categories whose count is a whole number; any other is unknown (and warned about)."""
+    counts = {}
+    for category, count in view.error_summary.items():
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_COUNT:
+            if count is not None:
+                note_unreadable(view.id, ["error_summary.%s" % category])
+            continue
+        counts["%s" % category] = count
+    return counts
 
 
-# The numeric fields a report counts; record_view reads them, as it reads the rest.
-_COUNTED = ("total_devices", "target_device_count", "processed_devices", "failed_devices", "progress")
-
-
-def _refuse_odd_numbers(record):
-    """A report must not count as 0 a field that holds something other than a whole number."""
-    for key in _COUNTED:
-        _whole(key, record.get(key))
+def show_warnings():
+    """Show the warnings about unreadable record fields that reading noted (each once)."""
+    display = Display()
+    for warning in pending_warnings():
+        display.warning(warning)
 
 
 def summarize(record):
-    """A flat, report-ready view of one operation record (GET or POST shape)."""
+    """A flat, report-ready view of one operation record (GET or POST shape).
+
+    Total: a field the record holds but that cannot be read is unknown (None, or
+    0 for the counts a report adds up), with a warning naming the record and field.
+    """
     if not isinstance(record, dict):
         raise RecordError("an operation record must be a mapping, got %s" % type(record).__name__)
-    _refuse_odd_numbers(record)
     view = record_view(record)
-    total = int(view["total_devices"] or 0)
-    failed = int(view["failed_devices"])
-    processed = int(view["processed_devices"] or 0)
-    return {
-        "id": str(view["id"] if view["id"] is not None else ""),
-        "operation_type": view["operation_type"],
-        "status": view["status"],
-        "organizations": list(view["organizations"]),
-        "device_types": list(view["device_types"] or []),
-        "progress": int(view["progress"] or 0),
+    total = int(view.total_devices or 0)
+    failed = int(view.failed_devices)
+    processed = int(view.processed_devices or 0)
+    summary = {
+        "id": str(view.id if view.id is not None else ""),
+        "operation_type": view.operation_type,
+        "status": view.status,
+        "organizations": list(view.organizations),
+        "device_types": list(view.device_types or []),
+        "progress": int(view.progress or 0),
         "total_devices": total,
         "processed_devices": processed,
         "failed_devices": failed,
         "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
-        "error_summary": dict((str(k), _whole("error_summary.%s" % k, v))
-                              for k, v in view["error_summary"].items()),
-        "created_at": record.get("created_at"),
-        "scheduled_for": record.get("scheduled_for"),
-        "updated_at": record.get("updated_at"),
-        "estimated_completion": record.get("estimated_completion"),
+        "error_summary": _error_counts(view),
     }
+    # The API's own text for readable times; unknown (None) for the rest.
+    for name in _TIMESTAMPS:
+        summary[name] = record.get(name) if getattr(view, name) is not None else None
+    return summary
+
+
+def summaries(records):
+    """summarize() of each record, then the warnings their reading noted (each record and field once)."""
+    try:
+        return [summarize(record) for record in records]
+    finally:
+        show_warnings()
 
 
 def totals(records):
     """Sums over many records: devices, failure share, and each error category."""
-    summaries = [summarize(r) for r in records]
-    total = sum(s["total_devices"] for s in summaries)
-    failed = sum(s["failed_devices"] for s in summaries)
+    read = summaries(records)
+    total = sum(s["total_devices"] for s in read)
+    failed = sum(s["failed_devices"] for s in read)
     errors = {}
-    for summary in summaries:
+    for summary in read:
         for category, count in summary["error_summary"].items():
             errors[category] = errors.get(category, 0) + count
     statuses = {}
-    for summary in summaries:
+    for summary in read:
         statuses[summary["status"]] = statuses.get(summary["status"], 0) + 1
     return {
-        "operations": len(summaries),
+        "operations": len(read),
         "total_devices": total,
-        "processed_devices": sum(s["processed_devices"] for s in summaries),
+        "processed_devices": sum(s["processed_devices"] for s in read),
         "failed_devices": failed,
         "failed_percent": round(100.0 * failed / total, 2) if total else 0.0,
         "statuses": dict(sorted(statuses.items(), key=lambda item: str(item[0]))),
@@ -105,22 +125,25 @@ def totals(records):
     }
 
 
-def _non_negative(name, value):
+def _non_negative(name, value, maximum):
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = -1.0
+    # Beyond the maximum, date arithmetic would overflow.
     if isinstance(value, bool) or not number >= 0:
         raise RecordError("%s must be a number of at least 0, got %r" % (name, value))
+    if number > maximum:
+        raise RecordError("%s must be a number of at most %d, got %r" % (name, maximum, value))
     return number
 
 
 def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hours):
     """Sort records into overdue, stalled and recently failed (one record may be in two)."""
     reference = parse_timestamp(now, "now") if now else datetime.datetime.now(_UTC)
-    overdue_after = datetime.timedelta(minutes=_non_negative("overdue_minutes", overdue_minutes))
-    stalled_after = datetime.timedelta(minutes=_non_negative("stalled_minutes", stalled_minutes))
-    failed_since = reference - datetime.timedelta(hours=_non_negative("failed_hours", failed_hours))
+    overdue_after = datetime.timedelta(minutes=_non_negative("overdue_minutes", overdue_minutes, MAX_MINUTES))
+    stalled_after = datetime.timedelta(minutes=_non_negative("stalled_minutes", stalled_minutes, MAX_MINUTES))
+    failed_since = reference - datetime.timedelta(hours=_non_negative("failed_hours", failed_hours, MAX_HOURS))
 
     def minutes(delta):
         return int(delta.total_seconds() // 60)
@@ -130,15 +153,16 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
     def note(category, summary, reason):
         found[category].append(dict(summary, reason=reason))
 
-    for record in records:
-        summary = summarize(record)
+    for record, summary in zip(records, summaries(records)):
+        view = record_view(record)
         status = summary["status"]
-        updated = parse_timestamp(summary["updated_at"], "updated_at") or parse_timestamp(summary["created_at"], "created_at")
+        # An unreadable last update is unknown: the creation time must not stand in for it.
+        updated = None if "updated_at" in view.unreadable else (view.updated_at or view.created_at)
         if status in ACTIVE_STATUSES:
-            eta = parse_timestamp(summary["estimated_completion"], "estimated_completion")
+            eta = view.estimated_completion
             if eta is not None and reference - eta > overdue_after:
                 note("overdue", summary, "%d min past its estimated completion %s" % (minutes(reference - eta), summary["estimated_completion"]))
-            start = parse_timestamp(summary["scheduled_for"], "scheduled_for")
+            start = view.scheduled_for
             if status == "scheduled" and start is not None and reference - start > stalled_after:
                 note("stalled", summary, "not started %d min after its scheduled time %s" % (minutes(reference - start), summary["scheduled_for"]))
             elif status == "in_progress" and updated is not None and reference - updated > stalled_after:
@@ -160,9 +184,8 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
 
 def over_threshold(records, max_failed_percent):
     """Summaries of the operations that did not complete or failed more than the given share of devices."""
-    limit = _non_negative("max_failed_percent", max_failed_percent)
-    summaries = [summarize(r) for r in records]
-    return [s for s in summaries if s["status"] != "completed" or s["failed_percent"] > limit]
+    limit = _non_negative("max_failed_percent", max_failed_percent, MAX_MINUTES)
+    return [s for s in summaries(records) if s["status"] != "completed" or s["failed_percent"] > limit]
 
 
 def merged(records, newer):

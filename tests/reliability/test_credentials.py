@@ -10,13 +10,11 @@ from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
 __metaclass__ = type
 
-import http.server
-import json
 import secrets
-import threading
 import time
 
 import pytest
+from tests.support.recording_server import RecordingServer
 from tests.support.reliability import EmulatorProcess, run_adhoc, run_playbook, write_tokens
 
 # Every 6-character window holds capital letters: Ansible's random temp names are lowercase,
@@ -30,50 +28,6 @@ ENDPOINT = "/api/v1/inventory_device_serial_headless_operation/"
 def token_pieces(text: str) -> list:
     """The pieces of the token (WINDOW characters or more) that text contains."""
     return sorted({TOKEN[i:i + WINDOW] for i in range(len(TOKEN) - WINDOW + 1) if TOKEN[i:i + WINDOW] in text})
-
-
-class RecordingServer:
-    """A loopback HTTP server answering with `answer(path, headers)`; records (path, Authorization) per request."""
-
-    def __init__(self, host="127.0.0.1"):
-        self.host = host
-        self.seen = []
-        self.answer = lambda path, headers: (200, {"Content-Type": "application/json"},
-                                             json.dumps({"count": 0, "next": None, "previous": None, "results": []}))
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the stdlib's name)
-                owner.seen.append((self.path, self.headers.get("Authorization")))
-                status, headers, body = owner.answer(self.path, self.headers)
-                data = body.encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_POST = do_GET
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://{host}:{self.port}/api/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def authorizations(self) -> set:
-        return {auth for _path, auth in self.seen}
 
 
 def netrc_for(tmp_path, *hosts) -> str:

@@ -8,6 +8,8 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
+
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, FakeClock
 
 
@@ -18,6 +20,14 @@ def private_cache(tmp_path, monkeypatch):
     for name in ("ZEQUENZE_CACHE_DIR", "ZEQUENZE_IDENTITY_CACHE", "ZEQUENZE_SETTLE_TIME"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path / "cache"
+
+
+@pytest.fixture(autouse=True)
+def no_record_warnings_left_over():
+    """Record warnings wait in a module-level queue (a module process runs one task): start each test empty."""
+    pending_warnings()
+    yield
+    pending_warnings()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from ansible_collections.zequenze.control.plugins.filter.operation_summary impor
 from ansible_collections.zequenze.control.plugins.filter.operation_totals import operation_totals
 from ansible_collections.zequenze.control.plugins.filter.operations_needing_attention import operations_needing_attention
 from ansible_collections.zequenze.control.plugins.filter.operations_over_threshold import operations_over_threshold
+from ansible_collections.zequenze.control.plugins.plugin_utils import operation_records as records_module
 
 GET_RECORD = {
     "id": "12345",
@@ -84,18 +85,30 @@ def test_summary_maps_over_a_list():
     assert [s["id"] for s in operation_summary([GET_RECORD, POST_RECORD])] == ["12345", "67890"]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("x", "must be a mapping"),
-    (record(failed_devices="many"), "failed_devices must be a whole number"),
-    (record(progress=float("inf")), "progress must be a whole number"),
-    (record(operation_details={"error_summary": {"connection_timeouts": "x"}}),
-     "error_summary.connection_timeouts must be a whole number"),
+def test_summary_refuses_what_is_not_a_record():
+    with pytest.raises(AnsibleFilterError, match="must be a mapping"):
+        operation_summary("x")
+
+
+@pytest.mark.parametrize("odd, field, read", [
+    (record(failed_devices="many"), "failed_devices", {"failed_devices": 0}),
+    (record(progress=float("inf")), "progress", {"progress": 0}),
+    (record(operation_details={"error_summary": {"connection_timeouts": "x", "b": 2}}),
+     "error_summary.connection_timeouts", {"error_summary": {"b": 2}}),
     (record(operation_details={"error_summary": {"connection_timeouts": None, "other": [1]}}),
-     "error_summary.other must be a whole number"),
+     "error_summary.other", {"error_summary": {}}),
+    (record(created_at="2026-01-01T00:00:00+24:00"), "created_at", {"created_at": None}),
+    (record(scheduled_for="9999-12-31T23:59:59-14:00"), "scheduled_for", {"scheduled_for": None}),
 ])
-def test_summary_refuses_what_it_cannot_read(bad, message):
-    with pytest.raises(AnsibleFilterError, match=message):
-        operation_summary(bad)
+def test_summary_reads_an_unreadable_field_as_unknown_with_one_warning(odd, field, read, monkeypatch):
+    shown = []
+    monkeypatch.setattr(records_module.Display, "warning", lambda self, message: shown.append(message))
+    odd = dict(odd, id="odd-%s" % field)
+    summary = operation_summary(odd)
+    for key, value in read.items():
+        assert summary[key] == value
+    operation_summary([odd, odd])  # the same record twice in one call: still one warning
+    assert len(shown) == 2 and "odd-%s" % field in shown[0] and field in shown[0]
 
 
 def test_totals_add_devices_and_error_categories():
@@ -162,6 +175,7 @@ def test_one_operation_in_two_lists_counts_once():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"overdue_minutes": -1}, "overdue_minutes must be a number of at least 0"),
+    ({"failed_hours": 1e300}, "failed_hours must be a number of at most 1000000"),
     ({"stalled_minutes": True}, "stalled_minutes must be a number"),
     ({"failed_hours": "soon"}, "failed_hours must be a number"),
     ({"now": "tomorrow"}, "now must be an ISO 8601 timestamp"),
@@ -171,9 +185,9 @@ def test_attention_bad_arguments_name_the_field(kwargs, message):
         operations_needing_attention([GET_RECORD], **kwargs)
 
 
-def test_attention_bad_record_timestamp_names_the_field():
-    with pytest.raises(AnsibleFilterError, match="estimated_completion must be an ISO 8601"):
-        operations_needing_attention([record(estimated_completion="soon")], now=NOW)
+def test_attention_reads_an_unreadable_record_timestamp_as_unknown():
+    found = operations_needing_attention([record(id="odd-eta", estimated_completion="soon")], now=NOW)
+    assert found["overdue"] == []  # no estimated completion is known
 
 
 def test_attention_wants_a_list():
@@ -199,9 +213,8 @@ def test_over_threshold_bad_arguments():
         operations_over_threshold(GET_RECORD, 5)
 
 
-def test_totals_name_an_unreadable_record():
-    with pytest.raises(AnsibleFilterError, match="operation_totals: operation field total_devices must be a whole number"):
-        operation_totals([record(total_devices="lots")])
+def test_totals_count_an_unreadable_field_as_zero():
+    assert operation_totals([record(total_devices="lots", target_device_count=None)])["total_devices"] == 0
 
 
 def test_each_filter_file_registers_its_filter():

@@ -263,16 +263,26 @@ def test_a_create_posts_once_then_looks_once_more():
 
 @pytest.mark.parametrize("answer, words", [
     ({"count": 3, "next": None, "previous": None, "results": []}, "a list envelope"),
-    ({"status": "scheduled"}, "a dict"),
+    ({"status": "scheduled"}, "a record without a readable id"),
+    ({"id": {"nested": 1}}, "a record without a readable id"),
+    ({"id": True}, "a record without a readable id"),
+    ("<html>Created</html>", "not JSON"),
     (["x"], "a list"),
     (None, "an empty body"),
 ])
 def test_a_create_requires_the_created_record(answer, words):
     ops, api, _clock = service()
-    api.script = [look(api), response(201, answer) if answer is not None else response(204)]
+    if isinstance(answer, str):
+        created = response(201, text=answer)
+    else:
+        created = response(201, answer) if answer is not None else response(204)
+    api.script = [look(api), created]
     with pytest.raises(ApiError) as info:
         ops.ensure(request()[0])
-    assert words in info.value.message and "no id" in info.value.message
+    message = info.value.full_message()
+    assert words in message
+    assert "created, but its id could not be read; re-run to adopt it" in message
+    assert "Nothing is known to have been created" not in message
     assert [c["method"] for c in api.calls].count("POST") == 1
 
 

@@ -627,8 +627,9 @@ def test_record_view_reads_odd_shapes_as_absent():
     assert record_view({"failed_devices": float("inf")})["failed_devices"] == 0
     assert record_view({"progress": "12.5"})["progress"] == 12.5
     assert record_view({"target_organizations": 101})["organizations"] == [101]
-    assert OperationIdentity.from_record({"operation_details": {"organization_ids": 101, "device_types": 1.5}})[1:3] == (
-        frozenset([101]), frozenset(["1.5"]))
+    odd_types = {"operation_details": {"organization_ids": 101, "device_types": 1.5}}
+    assert OperationIdentity.from_record(odd_types)[1:3] == (frozenset([101]), frozenset())
+    assert record_view(odd_types).unreadable == ("device_types",)
 
 
 def test_waiting_survives_odd_numbers_and_statuses():
