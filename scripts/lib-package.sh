@@ -24,7 +24,7 @@ build_and_install_collection() {
   COLLECTION_INSTALLED_PARENT=$work/installed
   sync_collection_tree "$COLLECTION_SRC_PARENT/ansible_collections/zequenze/control"
   (cd "$COLLECTION_SRC_PARENT/ansible_collections/zequenze/control" &&
-    "$ROOT/.venv/bin/ansible-galaxy" collection build --force --output-path "$work/dist" >/dev/null)
+    "$DEV_VENV/bin/ansible-galaxy" collection build --force --output-path "$work/dist" >/dev/null)
   COLLECTION_TARBALL=$(ls "$work"/dist/zequenze-control-*.tar.gz)
   in_collections_path "$COLLECTION_INSTALLED_PARENT" \
     ansible-galaxy collection install --offline "$COLLECTION_TARBALL" -p "$COLLECTION_INSTALLED_PARENT" >/dev/null

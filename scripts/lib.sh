@@ -3,6 +3,8 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
+# The newest-core dev venv: it builds releases and runs the emulator, whatever $VENV tests with.
+DEV_VENV=${DEV_VENV:-$ROOT/.venv}
 TREE_PARENT=$ROOT/.tree
 # ansible-test insists on .../ansible_collections/<namespace>/<name>
 TREE=$TREE_PARENT/ansible_collections/zequenze/control
@@ -30,7 +32,7 @@ sync_collection_tree() {
 python_links_dir() {
   local dir=$TREE_PARENT/bin py v
   mkdir -p "$dir"
-  for v in 3.10 3.11 3.12 3.13; do
+  for v in 3.9 3.10 3.11 3.12 3.13; do
     py=$(find "$HOME"/.pyenv/versions -maxdepth 3 -path "*/versions/$v.*/bin/python$v" 2>/dev/null | sort -V | tail -n 1)
     [ -n "$py" ] && ln -sf "$py" "$dir/python$v"
   done
@@ -73,4 +75,33 @@ run_ansible_test() {
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# run_pytest NAME FOLDER [PYTEST ARGS...]: pytest over FOLDER (pytest.ini found from it), then
+# the one JUnit check (tests/support/junit.py): a skipped test fails the run, and so does a run
+# of fewer tests than FOLDER's test files define, unless NARROWED=1 (the user picked tests).
+run_pytest() {
+  local name=$1 folder report status=0
+  folder=$(cd "$2" && pwd)
+  shift 2
+  report=$(mktemp "${TMPDIR:-/tmp}/junit.XXXXXX")
+  "$VENV/bin/python" -m pytest "$folder" -q -rs --junitxml="$report" "$@" || status=$?
+  local floor_dirs=("$folder")
+  [ "${NARROWED:-0}" = 0 ] || floor_dirs=()
+  (cd "$ROOT" && "$VENV/bin/python" -m tests.support.junit "$name" "$report" ${floor_dirs[@]+"${floor_dirs[@]}"}) || status=1
+  rm -f "$report"
+  return "$status"
+}
+
+# ensure_venv DIR REQUIREMENTS X.Y: create (or refresh, when REQUIREMENTS is newer) a venv of
+# the pyenv Python X.Y (the shims exit 127) with those pins.
+ensure_venv() {
+  local dir=$1 requirements=$2 version=$3 python
+  if [ -f "$dir/.stamp" ] && [ ! "$requirements" -nt "$dir/.stamp" ]; then return 0; fi
+  python=$(find "$HOME"/.pyenv/versions -maxdepth 3 -path "*/versions/$version.*/bin/python$version" 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$python" ] || python=$(command -v "python$version") || { echo "Python $version not found" >&2; return 1; }
+  log "creating $dir with $python from $(basename "$requirements")"
+  [ -x "$dir/bin/python" ] || "$python" -m venv "$dir"
+  "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  touch "$dir/.stamp"
 }

@@ -17,7 +17,7 @@ shift
 
 # The emulator always runs from the main dev venv, whatever $VENV the caller
 # tests with (the version matrix points $VENV at an older ansible-core).
-EMULATOR_BIN=${ZEQUENZE_EMULATOR_BIN:-$ROOT/.venv/bin/zequenze-control-emulator}
+EMULATOR_BIN=${ZEQUENZE_EMULATOR_BIN:-$DEV_VENV/bin/zequenze-control-emulator}
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-emulator.XXXXXX")
 port=$(free_port)
@@ -51,7 +51,7 @@ trap stop_emulator EXIT
 
 # Ready when /healthz answers with our process's pid: another server that
 # happens to answer on the port does not count.
-PROBE_PYTHON=$ROOT/.venv/bin/python
+PROBE_PYTHON=$DEV_VENV/bin/python
 [ -x "$PROBE_PYTHON" ] || PROBE_PYTHON=python3
 emulator_ready() {
   local body

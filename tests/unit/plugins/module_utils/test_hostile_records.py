@@ -35,7 +35,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.records import (
 from ansible_collections.zequenze.control.plugins.modules import headless_operation, headless_operation_info
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, make_record, run_module
 
-RECORDS = 1200  # per check inside make test; the full count runs in make reliability
+RECORDS = 600  # per check inside make test; the full count runs in make reliability
 LIST_SIZE = 12  # the least records per generated list
 MODULE_LIST_SIZE = 17
 

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from ansible_collections.zequenze.control.plugins.modules import headless_operation, headless_operation_info
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import BASE, FakeApi, make_record, run_module
 
-ARGUMENT_SETS = 250  # per module, inside make test; the full count runs in make reliability
+ARGUMENT_SETS = 150  # per module, inside make test; the full count runs in make reliability
 
 
 def example_settings(count):
