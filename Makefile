@@ -15,6 +15,8 @@ BIN := $(VENV)/bin
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_HOME := $(ROOT)/.ansible
+# The modules' identity cache and create locks: never the user's ~/.cache from make.
+export ZEQUENZE_CACHE_DIR := $(ROOT)/.cache/zequenze.control
 export VENV
 
 .PHONY: help venv demo test bench reliability clean \

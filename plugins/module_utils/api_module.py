@@ -18,6 +18,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     Client,
 )
+from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
 from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
@@ -26,6 +27,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN
 from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
 
 
+# Seconds to keep looking for the operation an ambiguous create may have made.
+DEFAULT_SETTLE_TIME = 20.0
 # More retries than this only make a failing run take hours.
 MAX_RETRIES = 100
 # Seconds: beyond about 30 years, deadlines and sleeps overflow the platform's clock types.
@@ -64,6 +67,24 @@ def require_at_least(module, minimum, names):
             module.fail_json(msg="%s must be a finite number of at least %s, got %s" % (name, minimum, value))
 
 
+def create_argument_spec():
+    """The options of the create path: the identity cache, its lock, the settle time."""
+    return dict(
+        cache_dir=dict(type="path", fallback=(env_fallback, ["ZEQUENZE_CACHE_DIR"])),
+        identity_cache=dict(type="bool", default=True, fallback=(env_fallback, ["ZEQUENZE_IDENTITY_CACHE"])),
+        settle_time=dict(type="float", default=DEFAULT_SETTLE_TIME, fallback=(env_fallback, ["ZEQUENZE_SETTLE_TIME"])),
+    )
+
+
+def create_settings(module):
+    """The CreateSettings of a module with the create options (None for one without)."""
+    params = module.params
+    if "settle_time" not in params:
+        return None
+    require_between(module, 0, MAX_WAIT_SECONDS, ("settle_time",))
+    return CreateSettings(params["cache_dir"], params["identity_cache"], params["settle_time"])
+
+
 def require_between(module, minimum, maximum, names):
     """Fail naming the first option among names whose value is outside minimum..maximum."""
     for name in names:
@@ -93,7 +114,7 @@ def operations_for(module):
         fail(module, error)
     if client.plain_http_warning:
         module.warn(client.plain_http_warning)
-    return Operations(client)
+    return Operations(client, settings=create_settings(module))
 
 
 def warn_unreadable_records(module):
@@ -127,14 +148,19 @@ def wait_step(module, operations, records, partial, **kwargs):
 def run_module(module, run):
     """Run run(module, operations) -> the task result (diff included) and exit."""
     operations = operations_for(module)
+    failure = None
     try:
         result = run(module, operations)
     except ZequenzeError as error:
-        warn_unreadable_records(module)
-        fail(module, error)
+        failure = error
     finally:
+        operations.close()
         operations.client.close()
+    for warning in operations.warnings:
+        module.warn(warning)
     warn_unreadable_records(module)
+    if failure is not None:
+        fail(module, failure)
     if not module._diff:
         result.pop("diff", None)
     module.exit_json(**result)

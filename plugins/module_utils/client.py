@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import hashlib
 import ipaddress
 import json
 import os
@@ -88,8 +89,8 @@ MAX_FIELD_ERRORS = 20
 MAX_HOST_LABEL = 63
 MAX_HOST_NAME = 253
 
-# A POST may be repeated on these answers: the server did not process it.
-POST_RETRY_STATUSES = frozenset((429, 503))
+# Answers that may pass on their own, besides any 5xx: a GET is retried on them.
+BUSY_STATUSES = frozenset((429,))
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 # Seconds per request: a request cannot be answered in no time, and beyond a day
 # a timeout only hides a hang (and overflows the deadline arithmetic).
@@ -375,6 +376,10 @@ class Client:
             text = text.replace(form, SECRET_MASK)
         return text
 
+    def cache_key(self):
+        """A digest of the API URL and the token, naming this connection's caches (never the token)."""
+        return hashlib.sha256(("zequenze.control\0%s\0%s" % (self.api_url, self._token)).encode("utf-8")).hexdigest()
+
     # -- URLs ------------------------------------------------------------
     def url_for(self, path):
         return "%s/%s" % (self.api_url, path.lstrip("/"))
@@ -486,21 +491,24 @@ class Client:
                 self._raise_redirect(method, url, response)
             if status < 400:
                 return self._decode(body, status, method, url)
-            retryable = status in POST_RETRY_STATUSES or (idempotent and status >= 500)
-            delay = self.backoff(attempt, parse_retry_after(response.headers.get("Retry-After")))
-            if retryable and self._may_retry(attempt, delay, deadline, retries):
-                self._sleep(delay)
-                attempt += 1
-                continue
-            if not idempotent and status >= 500 and status not in POST_RETRY_STATUSES:
-                # A 500/502/504 may come after the create was committed.
+            busy = status in BUSY_STATUSES or status >= 500
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if busy and not idempotent:
+                # A proxy may answer 429, 503 or 500 after the backend saved the create: the caller
+                # looks before sending it again.
                 detail, _errors = _error_body(body, self.scrub)
                 raise AmbiguousRequestError(
                     self.scrub("%s %s answered HTTP %s; the operation may or may not have been created"
                                % (method, url, status)),
-                    status=status, detail=detail or None, url=url, attempts=attempt + 1)
+                    status=status, detail=detail or None, url=url, attempts=attempt + 1,
+                    retry_after=retry_after, transient=True)
+            delay = self.backoff(attempt, retry_after)
+            if busy and self._may_retry(attempt, delay, deadline, retries):
+                self._sleep(delay)
+                attempt += 1
+                continue
             self._raise_status(method, url, status, body, attempt + 1, params,
-                               cut_short=retryable and attempt < retries, transient=retryable)
+                               cut_short=busy and attempt < retries, transient=busy)
 
     def _raise_transport(self, method, url, exc, ambiguous, attempts, cut_short=False):
         kind = AmbiguousRequestError if ambiguous else TransportError
@@ -561,8 +569,14 @@ class Client:
         return self.request("POST", path, json_body=body, max_retries=max_retries)
 
     def iterate(self, path, params=None, max_seconds=MAX_LISTING_SECONDS):
-        """Yield the results of every page, following next links safely.
+        """Yield the results of every page (see pages)."""
+        for page in self.pages(path, params, max_seconds):
+            yield from page["results"]
 
+    def pages(self, path, params=None, max_seconds=MAX_LISTING_SECONDS):
+        """Yield every page envelope (count/next/previous/results), following next links safely.
+
+        Each page's results are checked to be records before the page is yielded.
         Bounded: no more pages than the API's count and first page size call for
         (plus EXTRA_PAGES), and no longer than max_seconds, so a next chain
         that never ends cannot keep a run paging.
@@ -587,7 +601,7 @@ class Client:
                         self.scrub("GET %s answered a result that is not an operation record (%s)"
                                    % (url, type(record).__name__)), url=url,
                         hint="Check that api_url points at the Zequenze Control API")
-                yield record
+            yield page
             link = page.get("next")
             if not link:
                 return

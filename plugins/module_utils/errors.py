@@ -89,7 +89,25 @@ class TransportError(ZequenzeError):
 
 
 class AmbiguousRequestError(TransportError):
-    """A request may have reached the server, but no answer came back."""
+    """A request may have reached the server, and its answer does not tell whether it was processed.
+
+    retry_after: the seconds the server asked to wait (Retry-After), when it said.
+    """
+
+    def __init__(self, message, retry_after=None, **fields):
+        super(AmbiguousRequestError, self).__init__(message, **fields)
+        self.retry_after = retry_after
+
+
+class UndecidedCreateError(AmbiguousRequestError):
+    """A create failed ambiguously and no operation of its identity appeared within the settle time."""
+
+    hint = ("The operation may have been created: run the task again later, and it adopts the operation "
+            "if it appears (raise settle_time when the API's listing lags behind its saves)")
+
+
+class LockTimeoutError(ZequenzeError):
+    """Another run on this machine held the create lock of the same identity for too long."""
 
 
 class PaginationError(ZequenzeError):

@@ -294,6 +294,15 @@ class Record(namedtuple("Record", _FIELDS)):
         return view
 
 
+_ABSENT = Record(*([None] * len(_FIELDS)))._replace(
+    organizations=[], device_types=[], failed_devices=0, error_summary={}, unreadable=())
+
+
+def partial_record(**fields):
+    """A Record with only the given fields known (the rest read as absent)."""
+    return _ABSENT._replace(**fields)
+
+
 def record_view(record):
     """The Record of an API record (see Record.read)."""
     return Record.read(record)

@@ -113,6 +113,37 @@ options:
     description: Create a new operation even when a matching one exists.
     type: bool
     default: false
+  cache_dir:
+    description:
+      - The folder of the identity cache and of the create locks, on the machine the module runs on
+        (the controller, for tasks that run on localhost).
+      - The identity cache lets a lookup read only the operations created since the previous one, so
+        a task costs the same at any number of stored operations. It holds, per API URL and token, the
+        identity fields and last seen status of each operation (no token; the file is named by a hash
+        of the URL and the token and is readable by its owner only).
+      - The create lock (one per operation type and organizations) makes runs on this machine create
+        an operation one at a time, so two runs started together create it once.
+      - If not set, the value of the E(ZEQUENZE_CACHE_DIR) environment variable is used; without it,
+        C($XDG_CACHE_HOME/zequenze.control), or C(~/.cache/zequenze.control).
+    type: path
+  identity_cache:
+    description:
+      - Keep the identity cache in O(cache_dir). With V(false) every lookup reads the whole listing,
+        as the first lookup with an empty cache does. The create lock is taken either way.
+      - If not set, the value of the E(ZEQUENZE_IDENTITY_CACHE) environment variable is used.
+    type: bool
+    default: true
+  settle_time:
+    description:
+      - Seconds to keep looking for the operation a create request may have made when the request
+        failed without a clear answer (a timeout, a dropped connection, HTTP 429 or 5xx), before
+        sending it again. Listings can lag behind saves, and a save can land after the answer timed out.
+      - When no retry is left (O(max_retries)) and nothing appeared, the task fails saying the
+        operation may have been created; a re-run adopts it once it appears.
+      - A C(Retry-After) answer lengthens the period to what the API asked.
+      - If not set, the value of the E(ZEQUENZE_SETTLE_TIME) environment variable is used.
+    type: float
+    default: 20
   max_failed_devices:
     description:
       - After waiting, fail when the operation has more failed devices than this.
@@ -231,6 +262,46 @@ operation:
     failed_devices:
       description: Devices that failed so far.
       type: int
+duplicates:
+  description:
+    - Other operations with the same identity that appeared while this task created its own (runs
+      on another machine, or without this machine's O(cache_dir)). A warning names them.
+    - Each entry is the identity of one operation, with its id and status.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: "67891"
+      status: scheduled
+      operation_type: bulk_serial_sync
+      organizations: [101, 102, 103]
+      device_types: [router, switch]
+      execute_at: "2024-01-16T02:00:00Z"
+lookup:
+  description: What finding operations of the same identity read from the API.
+  returned: always
+  type: dict
+  contains:
+    scan:
+      description:
+        - V(incremental) when only the operations created since the previous lookup were read;
+          V(full) when the whole listing was (an empty cache, O(identity_cache=false), or a listing
+          whose order or count did not allow stopping early).
+      type: str
+    pages:
+      description: Listing pages read.
+      type: int
+    records_read:
+      description: Operation records read from the listing.
+      type: int
+    full_scan_reason:
+      description: Why the whole listing was read, or null.
+      type: str
+  sample:
+    scan: incremental
+    pages: 1
+    records_read: 1
+    full_scan_reason: null
 request:
   description: The body that was sent or, when nothing was sent, that would have been sent.
   returned: always
@@ -314,6 +385,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zequenze.control.plugins.module_utils.api_module import (
     connection_argument_spec,
+    create_argument_spec,
     fail,
     require_at_least,
     run_module,
@@ -337,6 +409,7 @@ STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "sche
 def argument_spec():
     spec = connection_argument_spec()
     spec.update(wait_argument_spec())
+    spec.update(create_argument_spec())
     spec.update(
         operation_type=dict(type="str"),
         organizations=dict(type="list", elements="int", aliases=["target_organizations"]),
@@ -363,9 +436,13 @@ def run(module, operations):
     params = module.params
     body = request_body(params)
     warn(module, [past_start_warning(body)])
-    record, created = operations.ensure(body, params["force"], module.check_mode)
+    outcome = operations.ensure(body, params["force"], module.check_mode)
+    record, created = outcome.record, outcome.created
+    duplicates = [record_summary(r) for r in outcome.duplicates]
+    warn(module, [duplicates_warning(record, duplicates)])
     result = dict(changed=created, created=created, request=body, wait=wait_report(),
-                  diff=operation_diff(body, None if created else record), drift=found_drift(module, record, body, created))
+                  diff=operation_diff(body, None if created else record), drift=found_drift(module, record, body, created),
+                  duplicates=duplicates, lookup=outcome.lookup)
     if record is None:  # check mode, would create
         return dict(result, unverified=[SCOPE_NOTE])
     check_estimate(module, record, body, dict(result, operation=record))
@@ -379,6 +456,15 @@ def warn(module, sentences):
     for sentence in sentences:
         if sentence:
             module.warn(sentence)
+
+
+def duplicates_warning(record, duplicates):
+    """The warning naming operations of the same identity that another run created meanwhile (None without)."""
+    if not duplicates:
+        return None
+    return ("Other operations with the same identity were created while this task created %s: %s. Another run "
+            "(on another machine, or one without this machine's cache folder) created them; cancel the extra ones"
+            % (record_summary(record)["id"], ", ".join("%s" % d["id"] for d in duplicates)))
 
 
 def found_drift(module, record, body, created):

@@ -42,6 +42,8 @@ def ansible_environment(home, api_env=None, collections=None, **extra):
         ANSIBLE_LOCALHOST_WARNING="false",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
         ANSIBLE_RETRY_FILES_ENABLED="false",
+        # The modules' identity cache and create locks: never the user's ~/.cache.
+        ZEQUENZE_CACHE_DIR=str(Path(home) / "zequenze-cache"),
     )
     env.update(api_env or {})
     env.update(extra)

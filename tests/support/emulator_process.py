@@ -96,7 +96,9 @@ class EmulatorProcess:
 
     def environment(self) -> dict:
         """ZEQUENZE_* variables for a child process (a playbook, a script) to use this emulator."""
-        env = {"ZEQUENZE_API_URL": self.api_url, "ZEQUENZE_EMULATOR_PORT": str(self.port), "ZEQUENZE_EMULATOR_DB": self.db}
+        env = {"ZEQUENZE_API_URL": self.api_url, "ZEQUENZE_EMULATOR_PORT": str(self.port), "ZEQUENZE_EMULATOR_DB": self.db,
+               # The modules' identity cache and create locks for this emulator, never ~/.cache.
+               "ZEQUENZE_CACHE_DIR": str(self.workdir / "client-cache")}
         if self.token:
             env["ZEQUENZE_API_TOKEN"] = self.token
         return env

@@ -70,11 +70,21 @@ class FaultProfile:
     latency_min_ms: int = 0
     latency_max_ms: int = 0
     drop_after_create: float = 0.0
+    # Hostile answers to a POST the server did save: a proxy's error after the backend committed.
+    save_then_503: float = 0.0
+    save_then_429: float = 0.0
+    save_then_500: float = 0.0
+    save_then_reset: float = 0.0  # the same as drop_after_create
+    late_save_rate: float = 0.0  # the POST is held this long, then saved and answered
+    late_save_ms: int = 0
+    listing_lag_seconds: float = 0.0  # a listing omits operations saved less than this long ago
     seed: int | None = None  # defaults to --seed
 
     @property
     def active(self) -> bool:
-        return any((self.error_500, self.error_503, self.rate_limit_429, self.latency_rate, self.drop_after_create))
+        return any((self.error_500, self.error_503, self.rate_limit_429, self.latency_rate, self.drop_after_create,
+                    self.save_then_503, self.save_then_429, self.save_then_500, self.save_then_reset,
+                    self.late_save_rate, self.listing_lag_seconds))
 
 
 FLAKY = FaultProfile(
@@ -82,7 +92,9 @@ FLAKY = FaultProfile(
     latency_rate=0.2, latency_min_ms=20, latency_max_ms=200, drop_after_create=0.1,
 )
 
-FAULT_KEYS = ("error_500", "error_503", "rate_limit_429", "retry_after_seconds", "burst", "latency", "drop_after_create", "seed")
+SAVE_THEN_KEYS = ("save_then_503", "save_then_429", "save_then_500", "save_then_reset")
+FAULT_KEYS = ("error_500", "error_503", "rate_limit_429", "retry_after_seconds", "burst", "latency", "drop_after_create",
+              *SAVE_THEN_KEYS, "late_save", "listing_lag_seconds", "seed")
 
 
 def load_faults(value: str) -> FaultProfile:
@@ -101,11 +113,24 @@ def load_faults(value: str) -> FaultProfile:
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; expected some of {', '.join(FAULT_KEYS)}")
     fields = {}
-    for key in ("error_500", "error_503", "rate_limit_429", "drop_after_create"):
+    for key in ("error_500", "error_503", "rate_limit_429", "drop_after_create", *SAVE_THEN_KEYS):
         if key in document:
             fields[key] = _rate(document[key], f"{where}: {key}")
     if fields.get("error_500", 0) + fields.get("error_503", 0) + fields.get("rate_limit_429", 0) > 1:
         raise ConfigError(f"{where}: error_500 + error_503 + rate_limit_429 must not exceed 1")
+    if sum(fields.get(key, 0) for key in SAVE_THEN_KEYS) > 1:
+        raise ConfigError(f"{where}: {' + '.join(SAVE_THEN_KEYS)} must not exceed 1")
+    if "late_save" in document:
+        late = _mapping(document["late_save"], f"{where}: late_save", ("rate", "delay_ms"))
+        if "delay_ms" not in late:
+            raise ConfigError(f"{where}: late_save: expected a mapping with delay_ms (and rate, default 1.0)")
+        fields["late_save_rate"] = _rate(late.get("rate", 1.0), f"{where}: late_save.rate")
+        fields["late_save_ms"] = _integer(late["delay_ms"], f"{where}: late_save.delay_ms", 1, 600_000)
+    if "listing_lag_seconds" in document:
+        lag = document["listing_lag_seconds"]
+        if isinstance(lag, bool) or not isinstance(lag, (int, float)) or not 0 <= lag <= 3600:
+            raise ConfigError(f"{where}: listing_lag_seconds: expected a number of seconds from 0 to 3600, got {lag!r}")
+        fields["listing_lag_seconds"] = float(lag)
     if "retry_after_seconds" in document:
         fields["retry_after_seconds"] = _integer(document["retry_after_seconds"], f"{where}: retry_after_seconds", 0, 3600)
     if "seed" in document:

@@ -1,7 +1,8 @@
 """Fill an emulator database with COUNT operations quickly (the bench's stored population).
 
-    python seed_operations.py DB COUNT
+    python seed_operations.py DB COUNT [SPAN_DAYS]
 
+SPAN_DAYS spreads created_at evenly over that many days up to now (default: 5 s apart).
 Uses the emulator's own store, fleet and planner, so the rows are exactly what the
 server would have written; plans are reused across a few dozen templates for speed.
 """
@@ -42,7 +43,7 @@ def templates(rng: random.Random, now_us: int) -> list:
     return made
 
 
-def main(db: str, count: int) -> None:
+def main(db: str, count: int, span_days: float = 0) -> None:
     started = time.monotonic()
     store = Store(db)
     if store.page(None, 0, 1)[0]:
@@ -52,10 +53,11 @@ def main(db: str, count: int) -> None:
     fleet, rng = Fleet(0), random.Random(11)
     requests = templates(rng, sim_now)
     plans = {i: plan(fleet, r, 0, i) for i, r in enumerate(requests)}
+    step_us = int(span_days * 86400 * 1_000_000 / count) if span_days else 5_000_000
     done = 0
     while done < count:
         size = min(BATCH, count - done)
-        batch = [(requests[(done + i) % TEMPLATES], sim_now - (count - done - i) * 5_000_000) for i in range(size)]
+        batch = [(requests[(done + i) % TEMPLATES], sim_now - (count - done - i) * step_us) for i in range(size)]
         store.create_many(batch, lambda operation_id: plans[(operation_id - 1) % TEMPLATES])
         done += size
     store.close()
@@ -63,4 +65,4 @@ def main(db: str, count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 0)

@@ -49,8 +49,8 @@ def parse_time(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def run_playbook(tasks: list, label: str) -> list:
-    """Run tasks on localhost; return the task_times callback's records."""
+def run_playbook(tasks: list, label: str, environment: dict | None = None) -> list:
+    """Run tasks on localhost (with environment added); return the task_times callback's records."""
     play = [{"name": label, "hosts": "localhost", "gather_facts": False,
              "vars": {"ansible_python_interpreter": sys.executable}, "tasks": tasks}]
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +59,7 @@ def run_playbook(tasks: list, label: str) -> list:
         times = pathlib.Path(tmp, "times.json")
         env = dict(os.environ, ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
                    ANSIBLE_CALLBACKS_ENABLED="task_times", TASK_TIMES_FILE=str(times),
-                   ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal")
+                   ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal", **(environment or {}))
         run = subprocess.run([str(pathlib.Path(sys.executable).with_name("ansible-playbook")), "-i",
                               "localhost,", "-c", "local", str(playbook)], env=env, check=False,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

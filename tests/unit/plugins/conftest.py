@@ -14,6 +14,15 @@ from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeAp
 
 
 @pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """The identity cache and create locks of every test in a folder of its own, never ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name in ("ZEQUENZE_CACHE_DIR", "ZEQUENZE_IDENTITY_CACHE", "ZEQUENZE_SETTLE_TIME"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "cache"
+
+
+@pytest.fixture(autouse=True)
 def no_record_warnings_left_over():
     """Record warnings wait in a module-level queue (a module process runs one task): start each test empty."""
     pending_warnings()

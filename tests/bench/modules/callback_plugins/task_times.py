@@ -40,6 +40,8 @@ class CallbackModule(CallbackBase):
         entry["attempts"] = payload.get("attempts")
         entry["wait"] = payload.get("wait")
         entry["count"] = payload.get("count")
+        entry["changed"] = payload.get("changed")
+        entry["lookup"] = payload.get("lookup")
         self.tasks.append(entry)
 
     def v2_runner_on_ok(self, result):

@@ -15,6 +15,8 @@ __metaclass__ = type
 import datetime
 import json
 import math
+import os
+import tempfile
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
@@ -180,7 +182,9 @@ def check_filters(count=RECORDS):
 def lookup_run(module, args, capsys, records, check_mode):
     api = FakeApi()
     api.records = records
-    result = run_module(module, args, api, capsys, check_mode=check_mode)
+    # Each example is another API: it gets an identity cache of its own.
+    with tempfile.TemporaryDirectory() as cache, mock.patch.dict(os.environ, {"ZEQUENZE_CACHE_DIR": cache}):
+        result = run_module(module, args, api, capsys, check_mode=check_mode)
     assert "Traceback" not in json.dumps(result)
     assert not result.get("failed"), result.get("msg")
     return result

@@ -14,7 +14,6 @@ import requests
 
 from ansible_collections.zequenze.control.plugins.module_utils.client import Client
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
-    AmbiguousRequestError,
     ApiError,
     AuthenticationError,
     InputError,
@@ -22,7 +21,6 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     OperationFailedError,
     PaginationError,
     PermissionDeniedError,
-    ServerError,
     TransportError,
     WaitTimeoutError,
     ZequenzeError,
@@ -316,177 +314,6 @@ def test_list_passes_page_size_and_update_status():
     assert api.calls[0]["params"] == {"page_size": 2, "update_status": "true"}
     list(ops.list())
     assert api.calls[-1]["params"] is None
-
-
-def test_find_matches_scans_every_page_with_the_largest_page_size():
-    ops, api, _clock = service()
-    api.records = [make_record(i, orgs=[101, 102, 103], types=[], scheduled_for="2030-01-16T02:00:00Z")
-                   for i in range(3)]
-    found = ops.find_matches(identity(schedule=SCHEDULED))
-    assert [r["id"] for r in found] == ["2", "1", "0"]  # same creation time: highest id first
-    assert api.calls[0]["params"] == {"page_size": 1000}
-
-
-def test_find_matches_sorts_newest_first_whatever_the_api_order():
-    ops, api, _clock = service()
-    same = dict(orgs=[101, 102, 103], types=[], scheduled_for="2030-01-16T02:00:00Z")
-    api.records = [make_record(9, created_at="2030-01-14T10:00:00Z", **same),
-                   make_record(3, created_at="2030-01-15T10:00:00Z", **same),
-                   make_record("b", created_at="2030-01-15T09:00:00Z", **same),
-                   make_record("a", created_at="2030-01-15T09:00:00Z", **same),
-                   make_record(1, created_at=None, **same),
-                   make_record(12, created_at="2030-01-15T09:00:00Z", **same)]
-    found = ops.find_matches(identity(schedule=SCHEDULED))
-    assert [r["id"] for r in found] == ["3", "12", "a", "b", "9", "1"]
-
-
-# -- creating -----------------------------------------------------------------
-def body_and_identity():
-    body = build_request_body(params(schedule=SCHEDULED))
-    return body, OperationIdentity.from_body(body)
-
-
-def committed_then_reset(api):
-    """The server commits the create, then the connection drops."""
-    def answer(method, url, params, json):
-        api.create(json)
-        raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
-    return answer
-
-
-def test_create_posts_once():
-    ops, api, _clock = service()
-    body, ident = body_and_identity()
-    record = ops.create(body, ident)
-    assert record["status"] == "scheduled"
-    assert [c["method"] for c in api.calls] == ["POST"]
-
-
-@pytest.mark.parametrize("answer, words", [
-    ({"count": 3, "next": None, "previous": None, "results": []}, "a list envelope"),
-    ({"status": "scheduled"}, "a record without a readable id"),
-    ({"id": {"nested": 1}}, "a record without a readable id"),
-    ({"id": True}, "a record without a readable id"),
-    (["x"], "a list"),
-    (None, "an empty body"),
-    ("<html>Created</html>", "not JSON"),
-])
-def test_create_requires_the_created_record(answer, words):
-    ops, api, _clock = service()
-    body, ident = body_and_identity()
-    if isinstance(answer, str):
-        api.script = [response(201, text=answer)]
-    else:
-        api.script = [response(201, answer) if answer is not None else response(204)]
-    with pytest.raises(ApiError) as info:
-        ops.create(body, ident)
-    message = info.value.full_message()
-    assert words in message
-    assert "created, but its id could not be read; re-run to adopt it" in message
-    assert "Nothing is known to have been created" not in message
-    assert [c["method"] for c in api.calls] == ["POST"]
-
-
-def test_create_adopts_the_operation_an_ambiguous_post_made():
-    ops, api, _clock = service()
-    body, ident = body_and_identity()
-    api.script = [committed_then_reset(api)]
-    record = ops.create(body, ident)
-    assert len(api.records) == 1
-    assert record["id"] == api.records[0]["id"]
-    assert [c["method"] for c in api.calls] == ["POST", "GET"]
-
-
-def test_create_adopts_its_operation_even_when_it_ended_before_the_lookup():
-    ops, api, _clock = service()
-    body = build_request_body(params())  # run now
-    ident = OperationIdentity.from_body(body)
-    api.create(body)
-    api.records[0].update(status="completed", created_at="2030-01-15T10:00:00Z",
-                          scheduled_for="2030-01-15T10:00:00Z")
-    older = api.records[0]["id"]
-
-    def committed_then_finished(method, url, params_, json_body):
-        api.create(json_body)
-        api.records[0].update(status="completed", scheduled_for=api.records[0]["created_at"])
-        raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
-    api.script = [committed_then_finished]
-    record = ops.create(body, ident, known_ids=[older])
-    assert record["id"] != older and record["status"] == "completed"
-    assert len(api.records) == 2
-    assert [c["method"] for c in api.calls] == ["POST", "GET"]
-
-
-def test_create_ignores_known_matches_after_ambiguity_and_retries():
-    ops, api, clock = service()
-    body, ident = body_and_identity()
-    api.create(body)
-    known = api.records[0]["id"]
-    api.script = [requests.exceptions.ReadTimeout("read timed out")]
-    record = ops.create(body, ident, known_ids=[known])
-    assert record["id"] != known
-    assert len(api.records) == 2
-    assert [c["method"] for c in api.calls] == ["POST", "GET", "POST"]
-    assert clock.sleeps == [0.25]
-
-
-def test_create_gives_up_after_repeated_ambiguity():
-    ops, api, _clock = service(max_retries=1)
-    body, ident = body_and_identity()
-
-    def lookup(method, url, query, _json):
-        return api.read(url, query or {})
-    api.script = [requests.exceptions.ReadTimeout("t1"), lookup, requests.exceptions.ReadTimeout("t2")]
-    with pytest.raises(AmbiguousRequestError):
-        ops.create(body, ident)
-    assert [c["method"] for c in api.calls] == ["POST", "GET", "POST", "GET"]
-    assert api.records == []
-
-
-def test_create_and_client_share_one_retry_budget():
-    ops, api, _clock = service(max_retries=5)
-    body, ident = body_and_identity()
-
-    def lookup(method, url, query, _json):
-        return api.read(url, query or {})
-    busy = response(503, {"detail": "busy"})
-    api.script = [requests.exceptions.ReadTimeout("t1"), lookup] + [busy] * 40
-    with pytest.raises(ServerError):
-        ops.create(body, ident)
-    assert [c["method"] for c in api.calls].count("POST") == 6
-
-
-def test_create_retries_ambiguity_a_few_times_only():
-    ops, api, _clock = service(max_retries=5)
-    body, ident = body_and_identity()
-
-    def lookup(method, url, query, _json):
-        return api.read(url, query or {})
-    api.script = [requests.exceptions.ReadTimeout("t"), lookup] * 10
-    with pytest.raises(AmbiguousRequestError):
-        ops.create(body, ident)
-    assert [c["method"] for c in api.calls] == ["POST", "GET"] * 3
-
-
-def test_create_without_identity_does_not_look():
-    ops, api, _clock = service()
-    api.script = [requests.exceptions.ReadTimeout("t1")]
-    with pytest.raises(AmbiguousRequestError):
-        ops.create([1, 2], None)
-    assert len(api.calls) == 1
-
-
-def test_create_forbidden_names_the_organizations():
-    ops, api, _clock = service()
-    body, ident = body_and_identity()
-    api.script = [response(403, {"detail": "this token may not act on organization(s) 103"})]
-    with pytest.raises(PermissionDeniedError) as info:
-        ops.create(body, ident)
-    assert "101, 102, 103" in info.value.full_message()
-    api.script = [response(403, {"detail": "no"})]
-    with pytest.raises(PermissionDeniedError) as info:
-        ops.create({}, None)
-    assert info.value.hint == PermissionDeniedError.hint
 
 
 # -- waiting ------------------------------------------------------------------
@@ -833,7 +660,7 @@ def test_results_that_are_not_records_are_errors(result):
     assert "not an operation record" in info.value.message
     api.script = [response(200, {"count": 1, "next": None, "previous": None, "results": [result]})]
     with pytest.raises(PaginationError):
-        ops.find_matches(OperationIdentity.from_body(build_request_body(params())))
+        ops.ensure(build_request_body(params()))
 
 
 def test_server_now_of_odd_running_records():

@@ -145,7 +145,7 @@ def test_execute_at_now_is_the_same_in_both_forms(fake_api, capsys):
                       fake_api, capsys)
     assert structured["request"] == data["request"]
     assert data["request"]["schedule"] == {"priority": "normal"}
-    assert fake_api.calls[-1]["json"] == data["request"]
+    assert [c["json"] for c in fake_api.calls if c["method"] == "POST"][-1] == data["request"]
     only_now = {"data": {"operation_type": "inventory_audit", "target_organizations": [101],
                          "schedule": {"execute_at": "now"}}}
     assert "schedule" not in run_module(headless_operation, only_now, fake_api, capsys, check_mode=True)["request"]
