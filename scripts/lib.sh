@@ -105,3 +105,17 @@ ensure_venv() {
   "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
   touch "$dir/.stamp"
 }
+
+# ensure_debian_package COMMAND PACKAGE: install the Debian package that provides COMMAND
+# when it is missing (as root, or through sudo), so a tier runs instead of skipping.
+ensure_debian_package() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  log "installing $package (Debian package) for $command"
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  if ! { "${sudo[@]}" apt-get update -qq >/dev/null && "${sudo[@]}" apt-get install -y -qq "$package" >/dev/null; }; then
+    echo "$command is required: apt-get install $package" >&2
+    return 1
+  fi
+}

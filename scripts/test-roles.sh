@@ -8,6 +8,11 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source=scripts/lib-package.sh
 source "$ROOT/scripts/lib-package.sh"
 
+# The compliance report's screenshot test renders it in headless Chromium; the
+# signature test signs with ssh-keygen -Y (both listed in bindep.txt).
+ensure_debian_package chromium-headless-shell chromium-headless-shell
+ensure_debian_package ssh-keygen openssh-client
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/zequenze-roles.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 log "build and install the collection"

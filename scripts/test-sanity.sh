@@ -13,11 +13,7 @@ if compgen -G "$ROOT/tests/sanity/ignore-*.txt" >/dev/null; then
   echo "tests/sanity/ignore-*.txt found: fix the code instead of ignoring it" >&2
   exit 1
 fi
-if ! command -v shellcheck >/dev/null; then
-  log "installing shellcheck for the shellcheck sanity test"
-  if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
-  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq shellcheck
-fi
+ensure_debian_package shellcheck shellcheck
 
 log "ansible-test sanity (--venv, the Python of $VENV)"
 output=$(mktemp "${TMPDIR:-/tmp}/sanity.XXXXXX")
