@@ -63,12 +63,12 @@ test-molecule: venv
 test-lint: venv
 	scripts/test-lint.sh
 
-# Roles and playbooks (issue 4): run by FQCN from the installed tarball against emulators.
+# Roles and playbooks: run by FQCN from the installed tarball against emulators.
 .PHONY: test-roles
 test-roles: venv
 	scripts/test-roles.sh
 
-# Ecosystem (issue 5): changelog, tarball, docs, AWX/EE/GitOps, version matrix.
+# Ecosystem: changelog, tarball, docs, AWX/EE/GitOps, version matrix.
 .PHONY: test-changelog test-package test-ecosystem test-matrix changelog
 test-changelog: venv
 	scripts/test-changelog.sh
@@ -100,7 +100,7 @@ changelog: venv
 bench: venv
 	scripts/bench.sh
 
-# Reliability and security (issue 6): faults, kill -9, secrets, bad input, TLS, concurrency.
+# Reliability and security: faults, kill -9, secrets, bad input, TLS, concurrency.
 # make reliability is the full suite with its figures; test-reliability its short form in make test.
 .PHONY: test-reliability
 reliability: venv

@@ -8,7 +8,7 @@
 # Until a version is released, its fragments stay in changelogs/fragments and
 # CHANGELOG.md shows it as the upcoming release: the preview is made by running
 # `antsibull-changelog release` in a throw-away copy, so nothing is consumed.
-# docs/changelog.md describes the release step that does consume them.
+# docs/releasing.md describes the release step that does consume them.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The short form of every reliability check (issue 6), inside make test: fewer runs, kills and
+# The short form of every reliability check, inside make test: fewer runs, kills and
 # generated examples than `make reliability`, the same assertions. Figures are printed at the end.
 #   scripts/test-reliability.sh [PYTEST ARGS...]
 # RELIABILITY_PROFILE=full gives the full suite (scripts/reliability.sh).

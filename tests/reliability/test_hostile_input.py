@@ -88,7 +88,7 @@ def test_a_400_mb_post_is_refused_with_bounded_memory(figure):
         pid = emulator.process.pid
         before = peak_rss_mib(pid)
         status, sent, took = post_raw(emulator, f"Content-Length: {400 * MIB}\r\n", (block for _block in range(400)))
-        figure("declared 400 MB POST: answer (turn 1: read all, 856 MB peak)", f"{status} after {sent // MIB} MiB sent")
+        figure("declared 400 MB POST: answer (before: read all, 856 MB peak)", f"{status} after {sent // MIB} MiB sent")
         assert status.startswith("HTTP/1.1 413"), status
         framed = (b"%x\r\n%s\r\n" % (len(block), block) for _block in range(400))
         status, sent, took = post_raw(emulator, "Transfer-Encoding: chunked\r\n", framed)
@@ -96,7 +96,7 @@ def test_a_400_mb_post_is_refused_with_bounded_memory(figure):
         assert status.startswith("HTTP/1.1 413"), status
         after = peak_rss_mib(pid)
         requests.get(emulator.base_url + "/healthz", timeout=10).raise_for_status()
-    figure("400 MB POSTs: emulator peak RSS MiB (turn 1: 856 MB; goal < 100)", f"{after:.1f} (at start {before:.1f})")
+    figure("400 MB POSTs: emulator peak RSS MiB (before: 856 MB; goal < 100)", f"{after:.1f} (at start {before:.1f})")
     assert after < 100, after
 
 
@@ -125,8 +125,8 @@ def test_60000_organizations_are_refused_while_healthz_answers(figure):
         time.sleep(0.2)
         stop.set()
         prober.join(30)
-    figure(f"60,000 organizations ({len(body) / 1e6:.2f} MB): refused in s (turn 1: 15 s; goal < 1)", round(took, 3))
-    figure("/healthz slowest answer meanwhile, ms (turn 1: 14,000; goal < 100)", round(max(latencies) * 1000, 1))
+    figure(f"60,000 organizations ({len(body) / 1e6:.2f} MB): refused in s (before: 15 s; goal < 1)", round(took, 3))
+    figure("/healthz slowest answer meanwhile, ms (before: 14,000; goal < 100)", round(max(latencies) * 1000, 1))
     figure("60,000 organizations: answer size, bytes", len(answer.content))
     assert answer.status_code == 422 and "at most 10000 organization ids" in answer.text, answer.text[:300]
     assert took < 30 and latencies
@@ -138,7 +138,7 @@ def test_a_large_invalid_body_gives_a_small_answer(figure):
     with EmulatorProcess() as emulator:
         answer = requests.post(emulator.operations_url, data=body, timeout=60,
                                headers={"Authorization": "Bearer demo-token", "Content-Type": "application/json"})
-    figure(f"invalid {len(body) / 1e6:.2f} MB body: 422 answer bytes (turn 1: 30 MB for 1 MB)", len(answer.content))
+    figure(f"invalid {len(body) / 1e6:.2f} MB body: 422 answer bytes (before: 30 MB for 1 MB)", len(answer.content))
     assert answer.status_code == 422 and len(answer.content) < 20000
 
 
@@ -157,7 +157,7 @@ def test_an_endless_next_chain_fails_clearly(figure):
                     json.dumps({"count": 3, "results": [record], "next": f"{api.url}{ENDPOINT}?page={page + 1}"}))
         api.answer = endless
         run = run_info_against(api)
-    figure("endless next chain: GETs, s to a clear failure (turn 1: 646 GETs in 30 s, still going)",
+    figure("endless next chain: GETs, s to a clear failure (before: 646 GETs in 30 s, still going)",
            f"{len(api.seen)} GETs, {run.elapsed:.1f} s")
     assert run.rc != 0 and "stopping instead of paging on" in run.output, run.describe()
     assert run.elapsed < 60 and "Traceback" not in run.output
@@ -170,7 +170,7 @@ def test_a_200_mb_answer_fails_clearly(figure):
             return 200, {"Content-Type": "application/json"}, (head if i == 0 else b"x" * MIB for i in range(200))
         api.answer = huge
         run = run_info_against(api)
-    figure("200 MB answer: s to a clear failure (turn 1: read whole, 634 MiB peak)", round(run.elapsed, 1))
+    figure("200 MB answer: s to a clear failure (before: read whole, 634 MiB peak)", round(run.elapsed, 1))
     assert run.rc != 0 and "larger than 16 MiB" in run.output, run.describe()
     assert run.elapsed < 60 and "Traceback" not in run.output
 
