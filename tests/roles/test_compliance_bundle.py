@@ -226,8 +226,9 @@ def test_the_bundle_records_the_url_the_modules_used(playbooks, api, tmp_path):
         "compliance_collection_max_failed_percent": 100, "compliance_collection_report_interval": 5},
         env={"ZEQUENZE_API_URL": elsewhere}))
     assert result.returncode == 0, result.stdout[-3000:]
-    # One listing for the organization's create (the module looks for a match); then reads by id only.
-    assert len(listing_pages(requests)) == 1, requests
+    # Two listings for the organization's create (the module looks for a match, then confirms no
+    # concurrent run made the same operation); then reads by id only.
+    assert len(listing_pages(requests)) == 2, requests
     (folder,) = tmp_path.glob("compliance-*")
     metadata = json.loads((folder / "compliance.json").read_text())["metadata"]
     assert metadata["api_url"] == api.emulator.api_url

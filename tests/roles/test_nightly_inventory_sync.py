@@ -137,8 +137,9 @@ def test_summary_file_check_mode_writes_nothing_and_a_rerun_changes_nothing(real
     written = summary_file.read_text()
     (operation,) = syncs(api, [107, 108])
     assert [s["id"] for s in json.loads(written)["operations"]] == [operation["id"]]
-    # The module's one listing to find a match, the create, one read by id for the summary: no more.
-    assert len(listing_pages(requests)) == 1, requests
+    # The module's one listing to find a match, the create, one listing to confirm no concurrent
+    # run made the same operation, one read by id for the summary: no more.
+    assert len(listing_pages(requests)) == 2, requests
     assert [m for m, _q in requests].count("POST") == 1, requests
     assert [q for m, q in requests if "id=" in q] == [f"id={operation['id']}"], requests
 
