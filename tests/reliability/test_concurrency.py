@@ -20,6 +20,7 @@ def test_eight_playbooks_at_once(tmp_path, figure):
         started = time.monotonic()
         processes = [start_playbook("nightly_inventory_sync", {
             "nightly_inventory_sync_organizations": w["organizations"],
+            "nightly_inventory_sync_organizations_per_operation": len(w["organizations"]),  # one operation a run
             "nightly_inventory_sync_window_start": w["start"],
             "nightly_inventory_sync_timezone": w["zone"],
         }, emulator.environment()) for w in windows]

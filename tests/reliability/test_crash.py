@@ -59,6 +59,7 @@ def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
         window = (server_now + datetime.timedelta(minutes=3)).strftime("%H:%M")
         nightly = {
             "nightly_inventory_sync_organizations": [118, 119, 120],  # runs about 35 s of real time
+            "nightly_inventory_sync_organizations_per_operation": 3,  # one operation, as counted below
             "nightly_inventory_sync_window_start": window,
             "nightly_inventory_sync_timeout_minutes": 1440,
             "nightly_inventory_sync_wait": True,

@@ -19,7 +19,8 @@ SCENARIOS = {
     "success": ({"tokens": {TOKEN: "*"}}, {}, None),
     "401": ({"tokens": {"some-other-token": "*"}}, {}, "HTTP 401"),
     "403": ({"tokens": {TOKEN: [101]}}, {}, "HTTP 403"),
-    "422": ({"tokens": {TOKEN: "*"}}, {}, "HTTP 422"),
+    # A device type the API refuses with 422; the modules' pre-flight check now refuses it first.
+    "422": ({"tokens": {TOKEN: "*"}}, {}, "refused by the API, so nothing was sent"),
     "500": ({"tokens": {TOKEN: "*"}, "faults": "error_500: 1.0\n"}, {"ZEQUENZE_MAX_RETRIES": "1"}, "HTTP 500"),
     "tls": ({"tokens": {TOKEN: "*"}, "tls": True}, {"ZEQUENZE_MAX_RETRIES": "1"}, "certificate"),
 }
