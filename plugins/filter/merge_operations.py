@@ -14,6 +14,7 @@ short_description: Merge fresher operation records into a list, by id
 description:
   - Returns the records of the input with each record of O(newer) replacing the one with the same id, in
     the input's order; records of O(newer) with new ids come last. Ids compare as text.
+  - A record without an id cannot be matched and is kept as it is.
 positional: _input, newer
 options:
   _input:

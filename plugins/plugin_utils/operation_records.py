@@ -189,15 +189,20 @@ def over_threshold(records, max_failed_percent):
 
 
 def merged(records, newer):
-    """The records with each of newer replacing the one with its id; new ids come last, in newer's order."""
+    """The records with each of newer replacing the one with its id; new ids come last, in newer's order.
+
+    A record from the API without an id cannot be matched, so it is kept as it is rather than
+    stopping the run.
+    """
     by_id = {}
     for source, name in ((records, "records"), (newer, "newer")):
         if not isinstance(source, (list, tuple)):
             raise RecordError("%s must be a list of operation records, got %s" % (name, type(source).__name__))
         for record in source:
-            if not isinstance(record, dict) or record.get("id") is None:
-                raise RecordError("an operation record must be a mapping with an id, got %r" % (record,))
-            by_id["%s" % record["id"]] = record
+            if not isinstance(record, dict):
+                raise RecordError("%s must hold operation records (mappings), got %s" % (name, type(record).__name__))
+            key = record.get("id")
+            by_id[("id", "%s" % key) if key is not None else ("no id", len(by_id))] = record
     return list(by_id.values())
 
 

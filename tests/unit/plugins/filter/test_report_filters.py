@@ -66,8 +66,11 @@ def test_merge_replaces_by_id_and_appends_new_ones():
     assert [(r["id"], r["status"]) for r in merged] == [("12", "completed"), ("13", "scheduled"), ("99", "scheduled")]
     with pytest.raises(AnsibleFilterError, match="merge_operations: newer must be a list"):
         merge_operations([RUNNING], "x")
-    with pytest.raises(AnsibleFilterError, match="a mapping with an id"):
-        merge_operations([{"status": "completed"}], [])
+    with pytest.raises(AnsibleFilterError, match="merge_operations: records must hold operation records"):
+        merge_operations(["x"], [])
+    # A record without an id cannot be matched: it is kept, not refused.
+    no_id = {"status": "completed"}
+    assert merge_operations([no_id, RUNNING], [no_id, fresh]) == [no_id, fresh, no_id]
 
 
 @pytest.mark.parametrize("value, expected", [

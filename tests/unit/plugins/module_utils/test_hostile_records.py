@@ -24,6 +24,9 @@ from hypothesis import strategies as st
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.zequenze.control.plugins.filter.attention_lines import attention_lines
+from ansible_collections.zequenze.control.plugins.filter.merge_operations import merge_operations
+from ansible_collections.zequenze.control.plugins.filter.operation_line import operation_line
 from ansible_collections.zequenze.control.plugins.filter.operation_summary import operation_summary
 from ansible_collections.zequenze.control.plugins.filter.operation_totals import operation_totals
 from ansible_collections.zequenze.control.plugins.filter.operations_needing_attention import operations_needing_attention
@@ -173,6 +176,11 @@ def check_filters(count=RECORDS):
             json.dumps(operations_needing_attention(records, now="2030-01-16T03:00:00Z", overdue_minutes=10,
                                                     stalled_minutes=10, failed_hours=24))
             json.dumps(operations_over_threshold(records, 5))
+            found = operations_needing_attention(records, now="2030-01-16T03:00:00Z")
+            json.dumps(attention_lines(found))
+            json.dumps(merge_operations(records, records[::-1]))
+            for style in ("progress", "outcome", "organization"):
+                json.dumps(operation_line(records, style))
         run()
     read = counting(check)
     assert read >= count
