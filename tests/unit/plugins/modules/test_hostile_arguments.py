@@ -126,6 +126,14 @@ def outcome(module, args, capsys):
         capsys.readouterr()
         return "core", None
     text = json.dumps(result)
+    if (result.get("msg") == "dictionary requested, could not parse JSON or key=value"
+            and "s3cr3t-token-value" not in json.dumps(dict(result, invocation=None))):
+        # ansible-core 2.16 stops collecting no_log values when a dict option with suboptions gets a
+        # scalar, so its own failure echoes module_args (the token too) in invocation. Its code,
+        # before ours runs; counted apart. Newer cores mask it, and the check below holds there.
+        if "s3cr3t-token-value" in json.dumps(result.get("invocation")):
+            capsys.readouterr()
+            return "core", None
     assert "Traceback" not in text and "s3cr3t-token-value" not in text, text[:2000]
     if result.get("failed"):
         assert isinstance(result.get("msg"), str) and result["msg"], result
