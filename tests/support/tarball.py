@@ -40,9 +40,15 @@ def ignored(path, build_ignore):
     return any(matches("/".join(parts[:i]), build_ignore) for i in range(1, len(parts) + 1))
 
 
-def main(tarball, source):
+def members(tarball):
+    """The files in the tarball, without the leading './'."""
     with tarfile.open(tarball) as archive:
-        files = sorted(m.name[2:] if m.name.startswith("./") else m.name for m in archive.getmembers() if m.isfile())
+        return sorted(m.name[2:] if m.name.startswith("./") else m.name for m in archive.getmembers() if m.isfile())
+
+
+def check(tarball, source):
+    """(summary line, [(what is wrong, paths)]) of the tarball built from the source tree."""
+    files = members(tarball)
     allowed = patterns(ALLOWED)
     denied = [f for f in files if matches(f, DENIED)]
     unlisted = [f for f in files if f not in denied and not matches(f, allowed)]
@@ -52,20 +58,27 @@ def main(tarball, source):
     expected = [f for f in known if f != "galaxy.yml" and not matches(f, DENIED)
                 and (matches(f, MUST_SHIP) or not ignored(f, build_ignore))]
     missing = sorted(set(expected + ["MANIFEST.json", "FILES.json"]) - set(files))
-    print("tarball: %d files, %d allowed by %d patterns; %d files git knows outside build_ignore, %d missing"
-          % (len(files), len(files) - len(denied) - len(unlisted), len(allowed), len(expected), len(missing)))
+    summary = ("tarball: %d files, %d allowed by %d patterns; %d files git knows outside build_ignore, %d missing"
+               % (len(files), len(files) - len(denied) - len(unlisted), len(allowed), len(expected), len(missing)))
     problems = [("never allowed in a release", denied),
                 ("not in tests/support/tarball-allowed.txt (add a pattern if users need it)", unlisted),
                 ("missing from the tarball", missing)]
-    failed = False
-    for what, paths in problems:
-        if paths:
-            failed = True
-            print("%s:\n  %s" % (what, "\n  ".join(paths[:30])), file=sys.stderr)
+    problems = [(what, paths) for what, paths in problems if paths]
     if len(files) < 10:
-        failed = True
-        print("the tarball holds only %d files" % len(files), file=sys.stderr)
-    return 1 if failed else 0
+        problems.append(("the tarball holds only %d files" % len(files), files))
+    return summary, problems
+
+
+def describe(problems):
+    return "\n".join("%s:\n  %s" % (what, "\n  ".join(paths[:30])) for what, paths in problems)
+
+
+def main(tarball, source):
+    summary, problems = check(tarball, source)
+    print(summary)
+    if problems:
+        print(describe(problems), file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
