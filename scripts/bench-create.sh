@@ -17,7 +17,7 @@ trap 'rm -rf "$workdir"' EXIT
 for stored in ${BENCH_CREATE_STORED:-1000 10000 100000}; do
   log "create path: $stored operations stored"
   "$VENV/bin/python" "$ROOT/tests/bench/emulator/seed_operations.py" "$workdir/$stored.db" "$stored" 365
-  ZEQUENZE_EMULATOR_DB=$workdir/$stored.db "$ROOT/scripts/with-emulator.sh" --no-access-log -- \
+  ZEQUENZE_EMULATOR_DB=$workdir/$stored.db with_emulator --no-access-log -- \
     "$VENV/bin/python" "$bench" measure "$stored" "$workdir/results.jsonl"
 done
 "$VENV/bin/python" "$bench" report "$workdir/results.jsonl"

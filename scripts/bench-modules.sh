@@ -14,12 +14,12 @@ sync_collection_tree "$TREE"
 status=0
 
 log "modules: per task, and waiting (emulator at --time-scale 30)"
-"$ROOT/scripts/with-emulator.sh" --time-scale 30 -- "$VENV/bin/python" "$bench" tasks wait || status=1
+with_emulator --time-scale 30 -- "$VENV/bin/python" "$bench" tasks wait || status=1
 
 log "modules: listing 10,000 operations"
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/bench-modules.XXXXXX")
 trap 'rm -rf "$workdir"' EXIT
 "$VENV/bin/python" "$ROOT/tests/bench/emulator/seed_operations.py" "$workdir/seeded.db" 10000
-ZEQUENZE_EMULATOR_DB=$workdir/seeded.db "$ROOT/scripts/with-emulator.sh" --no-access-log -- \
+ZEQUENZE_EMULATOR_DB=$workdir/seeded.db with_emulator --no-access-log -- \
   "$VENV/bin/python" "$bench" listing || status=1
 exit "$status"

@@ -12,7 +12,7 @@ if [ "${1:-}" != "--inside" ]; then
   started=$(date +%s)
   # 600 simulated seconds per real second: a window ten minutes ahead opens in a second,
   # and a sync of a few hundred devices takes several seconds, enough to watch it move.
-  "$ROOT/scripts/with-emulator.sh" --time-scale 600 -- "$0" --inside
+  with_emulator --time-scale 600 -- "$0" --inside
   echo "demo finished in $(( $(date +%s) - started )) s; the emulator is stopped"
   exit 0
 fi

@@ -73,6 +73,9 @@ run_ansible_test() {
   (cd "$TREE" && PATH="$links:$PATH" ansible-test "$@")
 }
 
+# with_emulator [EMULATOR OPTIONS...] -- COMMAND...: the one launcher (tests/support/emulator_process.py).
+with_emulator() { "$DEV_VENV/bin/python" "$ROOT/tests/support/emulator_process.py" "$@"; }
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }

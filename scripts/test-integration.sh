@@ -30,7 +30,7 @@ write_integration_config() {
 
 token_for() { printf 'it-%s-%s' "$1" "$RUN_ID"; }
 
-# Inner part: runs inside with-emulator.sh, which exports ZEQUENZE_API_URL.
+# Inner part: runs inside with_emulator, which exports ZEQUENZE_API_URL.
 if [ "${1:-}" = "--inside-emulator" ]; then
   shift
   export RUN_ID
@@ -77,7 +77,7 @@ YAML
 
 status=0
 log "ansible-test integration against an emulator (--time-scale $TIME_SCALE)"
-"$ROOT/scripts/with-emulator.sh" --tokens "$tokens" --time-scale "$TIME_SCALE" -- \
+with_emulator --tokens "$tokens" --time-scale "$TIME_SCALE" -- \
   "$0" --inside-emulator "$@" 2>&1 | tee "$output" || status=$?
 # Every target directory must have run, not just one of them. ansible-test runs
 # each target directly (none is a setup_/prepare_ dependency or hidden), so the
@@ -100,7 +100,7 @@ if [ "$status" = 0 ]; then
 fi
 if [ "$status" = 0 ]; then
   log "the modules' EXAMPLES, as written, against a fresh emulator"
-  "$ROOT/scripts/with-emulator.sh" --time-scale 600 -- "$0" --examples 2>&1 | tee -a "$output" || status=$?
+  with_emulator --time-scale 600 -- "$0" --examples 2>&1 | tee -a "$output" || status=$?
 fi
 for target in "${TARGETS[@]}"; do
   if grep -qF "$(token_for "$target")" "$output"; then

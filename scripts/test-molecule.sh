@@ -34,6 +34,6 @@ for scenario in "${scenarios[@]}"; do
   MOLECULE_WINDOW_START=$(date -u -d '+3 hours' +%H:%M) \
   MOLECULE_AS_OF=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:00Z) \
   MOLECULE_REPORT_DIR=$report_dir \
-    "$ROOT/scripts/with-emulator.sh" --time-scale "$TIME_SCALE" -- molecule test -s "$scenario"
+    with_emulator --time-scale "$TIME_SCALE" -- molecule test -s "$scenario"
   echo "molecule scenario $scenario passed in $(( $(date +%s) - start )) s"
 done

@@ -118,7 +118,7 @@ def test_names_and_variables_exist(page):
         assert name in known, f"{page_id(page)}: zequenze.control.{name} does not exist"
     code = "\n".join(p.read_text() for p in (REPO / "plugins").rglob("*.py"))
     code += (REPO / "extensions" / "awx" / "credential_type.yml").read_text()
-    code += (REPO / "scripts" / "with-emulator.sh").read_text()
+    code += (REPO / "tests" / "support" / "emulator_process.py").read_text()
     code += "\n".join(p.read_text() for p in (REPO / "playbooks").glob("*.yml"))
     for variable in set(re.findall(r"\bZEQUENZE_[A-Z_]+\b", text)):
         assert variable in code, f"{page_id(page)}: {variable} is read by nothing"

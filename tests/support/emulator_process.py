@@ -8,7 +8,15 @@
         emulator.kill()     # SIGKILL, as a crash would
         emulator.start()    # again, same port and database
 
-The command is $ZEQUENZE_EMULATOR_BIN, else `zequenze-control-emulator` on PATH,
+Or around a command, the one way the make targets start an emulator:
+
+    python -m tests.support.emulator_process [EMULATOR OPTIONS...] -- COMMAND [ARGS...]
+
+The command sees ZEQUENZE_API_URL (https with --tls-cert), ZEQUENZE_API_TOKEN (demo-token unless
+set, or a --tokens file is given), ZEQUENZE_EMULATOR_PORT, ZEQUENZE_EMULATOR_DB (kept when set)
+and ZEQUENZE_EMULATOR_LOG; the exit status is the command's.
+
+The emulator command is $ZEQUENZE_EMULATOR_BIN, else `zequenze-control-emulator` on PATH,
 else the one beside the running Python.
 """
 
@@ -207,3 +215,31 @@ def single_token_emulator(workdir, token, **options):
     tokens = workdir / "tokens.yml"
     tokens.write_text(json.dumps({"tokens": {token: {"organizations": "*"}}}))  # JSON is YAML
     return EmulatorProcess(tokens=tokens, token=token, workdir=workdir, **options)
+
+
+def main(argv):
+    """The command-line launcher: an emulator around one command (see the module docstring)."""
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        print("usage: python -m tests.support.emulator_process [EMULATOR OPTIONS...] -- COMMAND [ARGS...]",
+              file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    options, command = argv[:split], argv[split + 1:]
+    emulator = EmulatorProcess(db=os.environ.get("ZEQUENZE_EMULATOR_DB"), token=os.environ.get("ZEQUENZE_API_TOKEN"),
+                               extra_args=options)
+    emulator.tls = "--tls-cert" in options
+    if "--tokens" in options:
+        emulator.token = None  # the caller knows its tokens; ZEQUENZE_API_TOKEN passes through as set
+    # SIGTERM (make interrupted, a timeout) still stops the emulator and removes its folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with emulator:
+            env = dict(os.environ, ZEQUENZE_EMULATOR_LOG=str(emulator.log_path), **emulator.environment())
+            return subprocess.call(command, env=env)
+    except EmulatorError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

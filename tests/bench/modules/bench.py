@@ -8,7 +8,7 @@
     bench.py listing  10,000 operations through the collection's client versus a bare
                       keep-alive requests loop over the same pages
 
-Runs against the emulator that scripts/with-emulator.sh started (ZEQUENZE_API_URL,
+Runs against the emulator that tests.support.emulator_process started (ZEQUENZE_API_URL,
 ZEQUENZE_API_TOKEN) and the collection tree on ANSIBLE_COLLECTIONS_PATH. Prints each
 figure with its goal and exits 1 when a goal is missed.
 """

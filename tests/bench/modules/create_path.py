@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """make bench (create path): headless_operation create and rerun against a bare uri POST.
 
-    create_path.py measure STORED RESULTS   against the emulator of scripts/with-emulator.sh,
+    create_path.py measure STORED RESULTS   against the emulator of tests.support.emulator_process,
                                             append one JSON line of figures to RESULTS
     create_path.py report RESULTS           print the table and the goals; exit 1 on a miss
 
