@@ -10,14 +10,9 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.zequenze.control.plugins.module_utils.client import (
-    DEFAULT_API_URL,
-    HAS_REQUESTS,
-    MAX_TIMEOUT,
-    MIN_TIMEOUT,
-    REQUESTS_IMPORT_ERROR,
-    Client,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.api_session import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.zequenze.control.plugins.module_utils.client import Client
+from ansible_collections.zequenze.control.plugins.module_utils.connection_options import DEFAULT_API_URL, MAX_TIMEOUT, MIN_TIMEOUT
 from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations

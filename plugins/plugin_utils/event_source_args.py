@@ -17,7 +17,7 @@ import os
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_int
 
-from ansible_collections.zequenze.control.plugins.module_utils.client import DEFAULT_API_URL
+from ansible_collections.zequenze.control.plugins.module_utils.connection_options import DEFAULT_API_URL
 from ansible_collections.zequenze.control.plugins.module_utils.errors import InputError
 
 # name: (type, default, environment variable or None)

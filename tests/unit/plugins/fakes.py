@@ -225,7 +225,7 @@ def module_args(args):
 
 def run_module(module, args, api, capsys, clock=None, check_mode=False, diff=False, token=TOKEN):
     """Run a module's main() against the fake API; return its JSON result."""
-    from ansible_collections.zequenze.control.plugins.module_utils import client, operations
+    from ansible_collections.zequenze.control.plugins.module_utils import api_session, client, operations, retry_policy
 
     full = dict(args)
     if token is not None:  # None: leave them to the environment fallbacks
@@ -235,8 +235,8 @@ def run_module(module, args, api, capsys, clock=None, check_mode=False, diff=Fal
     clock = clock or FakeClock()
     with contextlib.ExitStack() as stack:
         stack.enter_context(module_args(full))
-        stack.enter_context(mock.patch.object(client, "ApiSession", autospec=True, return_value=api.session))
-        stack.enter_context(patched_time(clock, client, operations))
+        stack.enter_context(mock.patch.object(api_session, "ApiSession", autospec=True, return_value=api.session))
+        stack.enter_context(patched_time(clock, client, retry_policy, operations))
         try:
             module.main()
         except SystemExit:

@@ -15,13 +15,9 @@ import requests
 import urllib3
 import yaml
 
-from ansible_collections.zequenze.control.plugins.module_utils import client as client_module
-from ansible_collections.zequenze.control.plugins.module_utils.client import (
-    USER_AGENT,
-    Client,
-    parse_retry_after,
-    request_was_not_sent,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.api_session import COLLECTION_VERSION, USER_AGENT, request_was_not_sent
+from ansible_collections.zequenze.control.plugins.module_utils.client import Client
+from ansible_collections.zequenze.control.plugins.module_utils.retry_policy import parse_retry_after
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AmbiguousRequestError,
     ApiError,
@@ -61,8 +57,8 @@ def reset_after_sending():
 
 def test_version_constant_matches_galaxy_yml():
     galaxy = pathlib.Path(__file__).parents[4] / "galaxy.yml"
-    assert client_module.COLLECTION_VERSION == yaml.safe_load(galaxy.read_text())["version"]
-    assert USER_AGENT == "zequenze.control/%s" % client_module.COLLECTION_VERSION
+    assert COLLECTION_VERSION == yaml.safe_load(galaxy.read_text())["version"]
+    assert USER_AGENT == "zequenze.control/%s" % COLLECTION_VERSION
 
 
 def test_session_headers_tls_and_timeouts(fake_api, tmp_path):

@@ -12,9 +12,12 @@ import json
 import pytest
 import requests
 
-from ansible_collections.zequenze.control.plugins.module_utils import client as client_module
+from ansible_collections.zequenze.control.plugins.module_utils.api_session import BODY_CHUNK_BYTES, MAX_BODY_BYTES, ApiSession
 from ansible_collections.zequenze.control.plugins.module_utils.client import Client
-from ansible_collections.zequenze.control.plugins.module_utils.errors import ApiError, InputError, PaginationError
+from ansible_collections.zequenze.control.plugins.module_utils.connection_options import DEFAULT_API_URL
+from ansible_collections.zequenze.control.plugins.module_utils.error_mapping import MAX_FIELD_ERRORS
+from ansible_collections.zequenze.control.plugins.module_utils.errors import ApiError, InputError, PaginationError, TransportError
+from ansible_collections.zequenze.control.plugins.module_utils.pagination import EXTRA_PAGES
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
     BASE, ENDPOINT_URL, TOKEN, FakeApi, FakeClock, make_record, response)
 
@@ -62,7 +65,7 @@ def test_userinfo_in_api_url_is_refused_without_repeating_it(fake_api, url):
 
 
 def test_none_api_url_is_the_default_and_ipv6_loopback_works(fake_api):
-    assert new_client(fake_api, url=None).api_url == client_module.DEFAULT_API_URL
+    assert new_client(fake_api, url=None).api_url == DEFAULT_API_URL
     assert new_client(fake_api, url="http://[::1]:8000/api/v1/").api_url == "http://[::1]:8000/api/v1"
 
 
@@ -136,22 +139,22 @@ def big_response(size, declare):
 
 @pytest.mark.parametrize("declare", [True, False])
 def test_a_body_over_the_cap_is_refused_without_reading_it_all(fake_api, declare):
-    limit = client_module.MAX_BODY_BYTES
-    answer = big_response(limit + client_module.BODY_CHUNK_BYTES * 3, declare)
+    limit = MAX_BODY_BYTES
+    answer = big_response(limit + BODY_CHUNK_BYTES * 3, declare)
     fake_api.script = [answer]
     with pytest.raises(ApiError) as info:
         new_client(fake_api).get(ENDPOINT)
     assert "larger than 16 MiB" in info.value.message
     # Declared: nothing read; streamed: at most one chunk beyond the cap.
     read = answer.raw.read_bytes
-    assert read == 0 if declare else limit < read <= limit + client_module.BODY_CHUNK_BYTES
+    assert read == 0 if declare else limit < read <= limit + BODY_CHUNK_BYTES
 
 
 def test_a_broken_off_body_is_a_transport_failure(fake_api):
     answer = response(200, {"results": []})
     answer.iter_content = lambda _size: iter_raising()
     fake_api.script = [answer]
-    with pytest.raises(client_module.TransportError) as info:
+    with pytest.raises(TransportError) as info:
         new_client(fake_api).get(ENDPOINT)
     assert "IncompleteRead" in info.value.message
 
@@ -179,7 +182,7 @@ def test_server_text_is_cut_after_masking_in_every_field(fake_api):
         new_client(fake_api).get(ENDPOINT)
     result = info.value.to_result()
     assert len(json.dumps(result)) < 60000  # 20 field errors of 500 characters, in msg and in errors
-    assert len(result["errors"]) == client_module.MAX_FIELD_ERRORS
+    assert len(result["errors"]) == MAX_FIELD_ERRORS
     assert TOKEN[:6] not in json.dumps(result)
 
 
@@ -218,7 +221,7 @@ def test_an_endless_next_chain_stops_after_the_pages_count_allows(fake_api):
     with pytest.raises(PaginationError) as info:
         list(new_client(fake_api).iterate(ENDPOINT))
     assert "more than its count and page size call for" in info.value.message
-    assert len(fake_api.calls) == 3 + client_module.EXTRA_PAGES
+    assert len(fake_api.calls) == 3 + EXTRA_PAGES
 
 
 @pytest.mark.parametrize("count", [10 ** 9, None, "many", True, -1])
@@ -249,7 +252,7 @@ def test_a_huge_next_link_is_cut_in_the_message(fake_api):
 
 def test_redirects_never_gain_credentials():
     """rebuild_auth: ~/.netrc never applies; our header is dropped when leaving the host."""
-    session = client_module.ApiSession()
+    session = ApiSession()
     original = requests.Request("GET", BASE + "/x", headers={"Authorization": "Bearer t"}).prepare()
     answer = requests.Response()
     answer.request = original
