@@ -15,6 +15,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.client import Cli
 from ansible_collections.zequenze.control.plugins.module_utils.connection_options import DEFAULT_API_URL, MAX_TIMEOUT, MIN_TIMEOUT
 from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
+from ansible_collections.zequenze.control.plugins.module_utils.mapping_options import checked_mapping
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
 from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
@@ -60,6 +61,15 @@ def require_at_least(module, minimum, names):
         value = module.params.get(name)
         if value is not None and not minimum <= value < float("inf"):
             module.fail_json(msg="%s must be a finite number of at least %s, got %s" % (name, minimum, value))
+
+
+def require_mappings(module, suboptions_by_name):
+    """Check the mapping options declared type raw (see mapping_options) in place; fail naming the first bad one."""
+    for name, suboptions in suboptions_by_name.items():
+        try:
+            module.params[name] = checked_mapping(name, module.params.get(name), suboptions)
+        except ZequenzeError as error:
+            fail(module, error)
 
 
 def create_argument_spec():

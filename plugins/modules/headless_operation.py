@@ -69,8 +69,10 @@ options:
     elements: int
     aliases: [target_organizations]
   device_filters:
-    description: Which devices of those organizations the operation touches.
-    type: dict
+    description:
+      - Which devices of those organizations the operation touches.
+      - A mapping with the keys below (or its JSON or C(key=value) text). Anything else fails naming this option.
+    type: raw
     suboptions:
       types:
         description: Device types, for example V(router), V(switch), V(access_point), V(firewall). All types when omitted.
@@ -81,8 +83,10 @@ options:
         type: list
         elements: str
   schedule:
-    description: When and how urgently the operation runs.
-    type: dict
+    description:
+      - When and how urgently the operation runs.
+      - A mapping with the keys below (or its JSON or C(key=value) text). Anything else fails naming this option.
+    type: raw
     suboptions:
       execute_at:
         description:
@@ -388,6 +392,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.api_module import
     create_argument_spec,
     fail,
     require_at_least,
+    require_mappings,
     run_module,
     wait_argument_spec,
     wait_step,
@@ -404,6 +409,17 @@ from ansible_collections.zequenze.control.plugins.module_utils.sizing import ove
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 
 STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
+# Declared type raw and checked by require_mappings: see module_utils/mapping_options.py.
+MAPPING_SUBOPTIONS = dict(
+    device_filters=dict(
+        types=dict(type="list", elements="str"),
+        status=dict(type="list", elements="str"),
+    ),
+    schedule=dict(
+        execute_at=dict(type="str", default="now"),
+        priority=dict(type="str", choices=["low", "normal", "high"]),
+    ),
+)
 
 
 def argument_spec():
@@ -413,14 +429,8 @@ def argument_spec():
     spec.update(
         operation_type=dict(type="str"),
         organizations=dict(type="list", elements="int", aliases=["target_organizations"]),
-        device_filters=dict(type="dict", options=dict(
-            types=dict(type="list", elements="str"),
-            status=dict(type="list", elements="str"),
-        )),
-        schedule=dict(type="dict", options=dict(
-            execute_at=dict(type="str", default="now"),
-            priority=dict(type="str", choices=["low", "normal", "high"]),
-        )),
+        device_filters=dict(type="raw"),
+        schedule=dict(type="raw"),
         options=dict(type="dict"),
         data=dict(type="raw"),
         force=dict(type="bool", default=False),
@@ -502,6 +512,7 @@ def main():
         required_one_of=[("data", "operation_type")],
         required_together=[("operation_type", "organizations")],
     )
+    require_mappings(module, MAPPING_SUBOPTIONS)
     require_at_least(module, 0, ("max_failed_devices",))
     require_at_least(module, 1, ("window_minutes",))
     run_module(module, run)
