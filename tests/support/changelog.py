@@ -42,7 +42,7 @@ def antsibull_changelog():
 def run_antsibull_changelog(args, cwd):
     """Its ansible-doc must be the running venv's: put that venv first on PATH."""
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    return subprocess.run([antsibull_changelog()] + list(args), cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run([antsibull_changelog()] + list(args), cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
 def fragment_paths(fragments=FRAGMENTS):
