@@ -10,8 +10,6 @@ from __future__ import annotations
 __metaclass__ = type
 
 import ast
-import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -20,7 +18,6 @@ import pytest
 import yaml
 
 from tests.support.paths import REPO
-from tests.support.emulator_process import EmulatorProcess
 
 GUIDES = sorted((REPO / "docs").rglob("*.md"))
 PAGES = GUIDES + [REPO / "README.md"]
@@ -172,76 +169,3 @@ def test_quickstart_runs_as_written(tmp_path, api, ansible_env):
     assert re.search(r"Operation \d+ is (scheduled|in_progress)", output)
     changed = run()[0]
     assert changed == "0" and api.count() == 1 and api.posts() == 1
-
-
-# Tasks that provoke the failures docs/errors.md quotes, against an emulator where
-# the token sees organizations 101 and 102 only.
-ERROR_CASES = [
-    {"zequenze.control.headless_operation": {"api_token": "not-a-token", "operation_type": "inventory_audit",
-                                             "organizations": [101]}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101, 103]}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_sync", "organizations": [101]}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_sync", "organizations": [101],
-                                             "validate_vocabulary": False}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101],
-                                             "schedule": {"execute_at": "tomorrow"}}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101],
-                                             "data": {"operation_type": "inventory_audit"}}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101],
-                                             "wait_timeout": -1}},
-    {"zequenze.control.headless_operation": {"data": "{not json"}},
-    {"zequenze.control.headless_operation_info": {
-        "api_url": "{{ lookup('ansible.builtin.env', 'ZEQUENZE_API_URL') | replace('/api/v1', '/api') }}"}},
-    {"zequenze.control.headless_operation_info": {"api_url": "http://127.0.0.1:9/api/v1", "max_retries": 1}},
-    {"zequenze.control.headless_operation": {"operation_type": "inventory_audit", "organizations": [101],
-                                             "wait": True, "wait_timeout": 1}},
-    {"zequenze.control.headless_operation": {"operation_type": "bulk_serial_sync", "organizations": [101, 102],
-                                             "options": {"timeout_minutes": 1}, "wait": True, "force": True}},
-    {"zequenze.control.headless_operation": {"operation_type": "status_update", "organizations": [102],
-                                             "wait": True, "max_failed_devices": 0, "force": True}},
-]
-
-
-def without_failed_count(message: str) -> str:
-    """A message with whitespace collapsed and the ", N failed" of an operation's
-    description left out (whether any device failed yet depends on timing)."""
-    return re.sub(r", \d+ failed\)", ")", " ".join(message.split()))
-
-
-def message_pattern(quoted: str):
-    """A quoted message as a regex: any number where it has one, anything where it has '…'."""
-    parts = re.split(r"(\d+|…)", without_failed_count(quoted))
-    return re.compile("".join(r"\d+" if p.isdigit() else ".*" if p == "…" else re.escape(p) for p in parts))
-
-
-def test_errors_page_quotes_real_messages(tmp_path, installed_collections, token):
-    tokens = tmp_path / "tokens.yml"
-    tokens.write_text(yaml.safe_dump({"tokens": {token: {"organizations": [101, 102]}}}))
-    play = [{"name": "Provoke the documented failures", "hosts": "localhost", "connection": "local",
-             "gather_facts": False, "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-             "tasks": [dict(case, name=f"case {n}", ignore_errors=True, register=f"case_{n}")
-                       for n, case in enumerate(ERROR_CASES)]}]
-    messages_file = tmp_path / "messages.json"
-    names = ", ".join(f"case_{n}.msg | default('')" for n in range(len(ERROR_CASES)))
-    play[0]["tasks"].append({"name": "Write the messages", "ansible.builtin.copy": {
-        "content": "{{ [" + names + "] | to_json }}", "dest": str(messages_file), "mode": "0600"}})
-    playbook = tmp_path / "errors.yml"
-    playbook.write_text(yaml.safe_dump(play))
-    workdir = tmp_path / "emulator-data"
-    workdir.mkdir()
-    with EmulatorProcess(tokens=tokens, token=token, time_scale=300, workdir=workdir) as emulator:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "ZEQUENZE_"))}
-        env.update(emulator.environment(), ANSIBLE_COLLECTIONS_PATH=str(installed_collections),
-                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false", ANSIBLE_HOME=str(tmp_path / "home"))
-        result = subprocess.run(["ansible-playbook", str(playbook)], env=env, cwd=tmp_path, capture_output=True,
-                                text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    messages = [without_failed_count(message) for message in json.loads(messages_file.read_text())]
-    assert len(messages) == len(ERROR_CASES) and all(messages), messages
-    page = (REPO / "docs" / "errors.md").read_text()
-    quoted = [block for language, block in CODE_BLOCK.findall(page) if language == "text"]
-    assert len(quoted) >= 10
-    for block in quoted:
-        pattern = message_pattern(block)
-        assert any(pattern.fullmatch(m) for m in messages), \
-            f"docs/errors.md quotes a message no run produces:\n{block}\nproduced:\n" + "\n".join(messages)
