@@ -66,7 +66,7 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.zequenze.control.plugins.module_utils.records import has_explicit_offset
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import has_explicit_offset
 from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import RecordError, parse_timestamp
 
 try:

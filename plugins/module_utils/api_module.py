@@ -17,7 +17,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.mapping_options import checked_mapping
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
-from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
+from ansible_collections.zequenze.control.plugins.module_utils.unreadable_fields import pending_warnings
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import wait_report
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all

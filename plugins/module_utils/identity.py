@@ -11,14 +11,9 @@ __metaclass__ = type
 import datetime
 from collections import namedtuple
 
-from ansible_collections.zequenze.control.plugins.module_utils.records import (
-    ACTIVE_STATUSES,
-    as_list,
-    first,
-    format_timestamp,
-    parse_timestamp,
-    record_view,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.api_values import as_list, first
+from ansible_collections.zequenze.control.plugins.module_utils.records import ACTIVE_STATUSES, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import format_timestamp, parse_timestamp
 
 # A "run now" operation is scheduled for the moment it was created.
 RUN_NOW_TOLERANCE = datetime.timedelta(seconds=300)

@@ -22,11 +22,8 @@ import os
 import sqlite3
 
 from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity
-from ansible_collections.zequenze.control.plugins.module_utils.records import (
-    parse_timestamp,
-    partial_record,
-    record_view,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.records import partial_record, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import parse_timestamp
 
 CACHE_FOLDER = "zequenze.control"
 SCHEMA_VERSION = "1"

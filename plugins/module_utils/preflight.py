@@ -21,7 +21,7 @@ import datetime
 import json
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import InputError
-from ansible_collections.zequenze.control.plugins.module_utils.records import has_explicit_offset, parse_timestamp
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import has_explicit_offset, parse_timestamp
 from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
 
 OPERATION_TYPES = ("bulk_serial_sync", "inventory_audit", "status_update", "compliance_report")

@@ -14,7 +14,7 @@ import math
 from ansible.module_utils.common.validation import check_type_bool, check_type_int
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import InputError
-from ansible_collections.zequenze.control.plugins.module_utils.records import has_explicit_offset, parse_timestamp
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import has_explicit_offset, parse_timestamp
 
 # Deeper than this, data is not an operation configuration (and recursion would overflow).
 MAX_DATA_DEPTH = 32

@@ -15,11 +15,8 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.zequenze.control.plugins.module_utils.records import (
-    format_timestamp,
-    is_terminal,
-    record_view,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.records import is_terminal, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import format_timestamp
 
 # What the API applies when a request names no timeout.
 API_DEFAULT_TIMEOUT_MINUTES = 1440

@@ -10,11 +10,11 @@ __metaclass__ = type
 
 import datetime
 
+from ansible_collections.zequenze.control.plugins.module_utils.api_values import first
 from ansible_collections.zequenze.control.plugins.module_utils.errors import NotFoundError, ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.records import (
     TERMINAL_STATUSES,
     describe,
-    first,
     is_terminal,
     record_view,
 )

@@ -14,14 +14,15 @@ import datetime
 # One reader of the API's records for modules and filters alike.
 from ansible.utils.display import Display
 
-from ansible_collections.zequenze.control.plugins.module_utils.records import (
-    ACTIVE_STATUSES,
-    MAX_COUNT,
+from ansible_collections.zequenze.control.plugins.module_utils.api_values import MAX_COUNT
+from ansible_collections.zequenze.control.plugins.module_utils.records import ACTIVE_STATUSES, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import (
     UTC as _UTC,
-    note_unreadable,
     parse_timestamp as _parse_timestamp,
+)
+from ansible_collections.zequenze.control.plugins.module_utils.unreadable_fields import (
+    note_unreadable,
     pending_warnings,
-    record_view,
 )
 
 _TIMESTAMPS = ("created_at", "scheduled_for", "updated_at", "estimated_completion")

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.zequenze.control.plugins.module_utils.records import pending_warnings
+from ansible_collections.zequenze.control.plugins.module_utils.unreadable_fields import pending_warnings
 
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, FakeClock
 

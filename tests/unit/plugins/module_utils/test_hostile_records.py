@@ -31,10 +31,11 @@ from ansible_collections.zequenze.control.plugins.filter.operation_summary impor
 from ansible_collections.zequenze.control.plugins.filter.operation_totals import operation_totals
 from ansible_collections.zequenze.control.plugins.filter.operations_needing_attention import operations_needing_attention
 from ansible_collections.zequenze.control.plugins.filter.operations_over_threshold import operations_over_threshold
-from ansible_collections.zequenze.control.plugins.module_utils import records as records_module
+from ansible_collections.zequenze.control.plugins.module_utils import unreadable_fields
 from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
-from ansible_collections.zequenze.control.plugins.module_utils.records import (
-    MAX_YEAR, MIN_YEAR, Record, describe, newest_first_key, pending_warnings)
+from ansible_collections.zequenze.control.plugins.module_utils.records import Record, describe, newest_first_key
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import MAX_YEAR, MIN_YEAR
+from ansible_collections.zequenze.control.plugins.module_utils.unreadable_fields import pending_warnings
 from ansible_collections.zequenze.control.plugins.modules import headless_operation, headless_operation_info
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import FakeApi, make_record, run_module
 
@@ -252,4 +253,4 @@ def test_an_unreadable_field_warns_once_naming_the_record_and_field(capsys):
         warn.reset_mock()
         many = [make_record(i, progress="x") for i in range(200)]
         lookup_run(headless_operation_info, {"organizations": [101]}, capsys, many, check_mode=False)
-        assert warn.call_count == records_module.MAX_WARNINGS + 1
+        assert warn.call_count == unreadable_fields.MAX_WARNINGS + 1

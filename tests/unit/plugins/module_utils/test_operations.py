@@ -27,13 +27,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.identity import OperationIdentity, record_summary
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
-from ansible_collections.zequenze.control.plugins.module_utils.records import (
-    describe,
-    format_timestamp,
-    is_terminal,
-    parse_timestamp,
-    record_view,
-)
+from ansible_collections.zequenze.control.plugins.module_utils.records import describe, is_terminal, record_view
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import format_timestamp, parse_timestamp
 from ansible_collections.zequenze.control.plugins.module_utils.request_body import build_request_body
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import (
     WaitResult,
