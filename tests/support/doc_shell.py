@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.emulator_process import free_port
-from tests.support.paths import REPO
 
 BIN = Path(sys.executable).parent
 PORTS = ("8787", "8443")
