@@ -13,11 +13,12 @@ __metaclass__ = type
 import pytest
 import yaml
 
+from ansible_collections.zequenze.control.plugins.doc_fragments.create import ModuleDocFragment
 from ansible_collections.zequenze.control.plugins.module_utils.errors import InputError
 from ansible_collections.zequenze.control.plugins.module_utils.mapping_options import checked_mapping
 from ansible_collections.zequenze.control.plugins.modules import headless_operation
 
-DOCUMENTED = yaml.safe_load(headless_operation.DOCUMENTATION)["options"]
+DOCUMENTED = yaml.safe_load(ModuleDocFragment.CONFIGURATION)["options"]
 
 
 @pytest.mark.parametrize("name", sorted(headless_operation.MAPPING_SUBOPTIONS))
