@@ -58,7 +58,7 @@ def ensure_debian_package(session, command, package):
     session.log("installing %s (Debian package) for %s" % (package, command))
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
-        if subprocess.run(sudo + step, stdout=subprocess.DEVNULL).returncode:
+        if subprocess.run(sudo + step, stdout=subprocess.DEVNULL, check=False).returncode:
             session.error("%s is required: apt-get install %s" % (command, package))
 
 
