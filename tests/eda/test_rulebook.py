@@ -6,7 +6,7 @@ A failing operation (organization 903) must run the failure rule's playbook (a t
 record appears, the organizations are re-scheduled); a completing one must fire the
 notification rule. Over at least 200 transitions, including the emulator's kill -9 and
 restart, every transition must arrive exactly once; each event's delay after its
-transition is printed. Run by scripts/test-eda.sh, which builds .venv-eda and the tree.
+transition is printed. Run by the eda session of noxfile.py, which builds .venv-eda and the tree.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -160,7 +160,7 @@ def test_rulebook_rides_through_a_restart_and_tells_each_transition_once(tmp_pat
     java = java_binary()
     rulebook_bin = EDA_VENV / "bin" / "ansible-rulebook"
     if not rulebook_bin.exists():
-        pytest.fail("ansible-rulebook is not installed in %s: run scripts/test-eda.sh (make test-eda), "
+        pytest.fail("ansible-rulebook is not installed in %s: run make test-eda, "
                     "which builds it from tests/eda/requirements.txt" % EDA_VENV)
     if not (Path(COLLECTIONS_ROOT) / "ansible_collections" / "zequenze" / "control").is_dir():
         pytest.fail("EDA_COLLECTIONS_ROOT must name the folder holding ansible_collections/zequenze/control")

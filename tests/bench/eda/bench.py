@@ -6,7 +6,7 @@
 - list requests per poll with 100,000 stored operations, goal <= 2;
 - memory of the source process across 10,000 events, goal flat (growth under 2 MiB).
 
-Run inside the collection tree copy (PYTHONPATH=<tree parent>), as scripts/bench-eda.sh does.
+Run inside the collection tree copy (PYTHONPATH=<tree parent>), as make bench does.
 """
 
 from __future__ import (absolute_import, division, print_function)
