@@ -56,11 +56,6 @@ def workdir(session, name):
     return path
 
 
-def script(session, name, *args, env=None):
-    """A tier still written in shell (scripts/NAME.sh)."""
-    session.run(str(ROOT / "scripts" / (name + ".sh")), *args, env=env or {}, external=True)
-
-
 @nox.session
 def emulator(session):
     """The emulator's own pytest suite (emulator/tests), against real emulator processes."""
@@ -127,7 +122,8 @@ def integration(session):
     """ansible-test integration: the modules against a real emulator; every target runs, EXAMPLES too.
 
     One scoped token per target; no token may appear in the output."""
-    script(session, "test-integration", *session.posargs)
+    with session.chdir(ROOT):
+        session.run(PYTHON, "-m", "tests.support.integration", *session.posargs, external=True)
 
 
 @nox.session
