@@ -27,24 +27,16 @@ from ansible_collections.zequenze.control.plugins.module_utils.records import (
     TERMINAL_STATUSES,
     record_view,
 )
-from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records import (
-    RecordError,
-    needing_attention,
+from ansible_collections.zequenze.control.plugins.module_utils.timestamps import UTC
+from ansible_collections.zequenze.control.plugins.plugin_utils.server_clock import ServerClock
+from ansible_collections.zequenze.control.plugins.plugin_utils.watch_alerts import AlertRules
+from ansible_collections.zequenze.control.plugins.plugin_utils.watch_events import (
+    CREATED,
+    EXISTING,
+    event,
+    transitions,
 )
 
-CREATED = "operation_created"
-EXISTING = "operation_existing"
-STARTED = "operation_started"
-STATUS_CHANGED = "operation_status_changed"
-FAILED_DEVICES = "operation_failed_devices_over_threshold"
-STALLED = "operation_stalled"
-OVERDUE = "operation_overdue"
-TYPE_BY_STATUS = {
-    "in_progress": STARTED,
-    "completed": "operation_completed",
-    "failed": "operation_failed",
-    "cancelled": "operation_cancelled",
-}
 # Ids of the newest operations known, re-read each poll: a save that becomes visible
 # after a newer one (concurrent transactions on the API) is still caught.
 OVERLAP = 50
@@ -52,7 +44,6 @@ DEFAULT_PAGE_SIZE = 100
 DEFAULT_LOOKUPS = 20
 # The first poll reads the whole history: in pages as large as the emulator serves.
 FIRST_PAGE_SIZE = 1000
-_UTC = datetime.timezone.utc
 
 
 def numeric_id(record):
@@ -109,13 +100,9 @@ class OperationWatch:
         self.organizations = frozenset("%s" % o for o in organizations) if organizations else None
         self.emit_existing = emit_existing
         self.update_status = update_status
-        self.failed_devices_threshold = failed_devices_threshold
-        self.failed_percent_threshold = failed_percent_threshold
-        self.stalled_minutes = stalled_minutes
-        self.overdue_minutes = overdue_minutes
-        self._now = now or (lambda: datetime.datetime.now(_UTC))
-        self._monotonic = monotonic or time.monotonic
-        self._server_seen = None  # (latest server time read, our monotonic time then)
+        self.rules = AlertRules(now or (lambda: datetime.datetime.now(UTC)), failed_devices_threshold,
+                                failed_percent_threshold, stalled_minutes, overdue_minutes)
+        self._server_clock = ServerClock(monotonic or time.monotonic)
         self._turn = -1  # the last far scheduled operation looked up in turn
         self._tracked = {}
         self._started = False
@@ -195,7 +182,7 @@ class OperationWatch:
         """
         if not pending:
             return []
-        now = self._server_now()
+        now = self._server_clock.now()
         running, due, later = [], [], []
         for rid in sorted(pending):
             tracked = self._tracked[rid]
@@ -212,19 +199,6 @@ class OperationWatch:
             chosen += turn[:room]
             self._turn = turn[:room][-1]
         return chosen
-
-    def _server_now(self):
-        """The server's clock as its records show it: the latest time read, plus our time since."""
-        if self._server_seen is None:
-            return None
-        seen, at = self._server_seen
-        return seen + datetime.timedelta(seconds=max(0.0, self._monotonic() - at))
-
-    def _note_server_time(self, view):
-        latest = max([t for t in (view["created_at"], view["updated_at"]) if t is not None] or [None],
-                     key=lambda t: t or datetime.datetime.min.replace(tzinfo=_UTC))
-        if latest is not None and (self._server_seen is None or latest > self._server_now()):
-            self._server_seen = (latest, self._monotonic())
 
     def _remember_newest(self, seen):
         if not seen:
@@ -256,78 +230,22 @@ class OperationWatch:
         if tracked is None:
             if first:
                 if self.emit_existing and status in ACTIVE_STATUSES:
-                    events.append(_event(EXISTING, record, status))
+                    events.append(event(EXISTING, record, status))
             elif self._is_new(rid, floor):
-                events.append(_event(CREATED, record, status))
-                events.extend(_transitions(record, "scheduled", status))
+                events.append(event(CREATED, record, status))
+                events.extend(transitions(record, "scheduled", status))
             else:
                 return []  # met before, and finished then
             if status not in TERMINAL_STATUSES:
                 tracked = self._tracked[rid] = _Tracked(status)
         elif status != tracked.status:
-            events.extend(_transitions(record, tracked.status, status))
+            events.extend(transitions(record, tracked.status, status))
             tracked.status = status
         if tracked is not None:
             tracked.starts = view["scheduled_for"]
-        self._note_server_time(view)
+        self._server_clock.note(view)
         if not first or self.emit_existing:
-            events.extend(self._alerts(record, view, tracked.alerts if tracked is not None else set()))
+            events.extend(self.rules.alerts(record, view, tracked.alerts if tracked is not None else set()))
         if status in TERMINAL_STATUSES:
             self._tracked.pop(rid, None)
         return events
-
-    def _alerts(self, record, view, sent):
-        found = []
-        if FAILED_DEVICES not in sent and self._over_threshold(view):
-            found.append(_event(FAILED_DEVICES, record, view["status"], reason="%s of %s devices failed" % (
-                view["failed_devices"], view["total_devices"] if view["total_devices"] is not None else "?")))
-            sent.add(FAILED_DEVICES)
-        if view["status"] in ACTIVE_STATUSES and (self.stalled_minutes is not None or self.overdue_minutes is not None):
-            try:
-                attention = needing_attention(
-                    [record], self._now(), self.overdue_minutes if self.overdue_minutes is not None else 1e9,
-                    self.stalled_minutes if self.stalled_minutes is not None else 1e9, 0)
-            except RecordError:
-                return found  # a record the monitor cannot read is not stalled as far as we know
-            for kind, category in ((STALLED, "stalled"), (OVERDUE, "overdue")):
-                if kind not in sent and attention[category]:
-                    found.append(_event(kind, record, view["status"], reason=attention[category][0]["reason"]))
-                    sent.add(kind)
-        return found
-
-    def _over_threshold(self, view):
-        failed = view["failed_devices"]
-        if self.failed_devices_threshold is not None and failed > self.failed_devices_threshold:
-            return True
-        total = view["total_devices"]
-        if self.failed_percent_threshold is not None and total:
-            return 100.0 * failed / total > self.failed_percent_threshold
-        return False
-
-
-def _event(kind, record, status, previous_status=None, inferred=False, reason=None):
-    event = {"type": kind, "operation": record, "status": status}
-    if previous_status is not None:
-        event["previous_status"] = previous_status
-    if inferred:
-        event["inferred"] = True
-    if reason is not None:
-        event["reason"] = reason
-    return event
-
-
-def _transitions(record, before, after):
-    """The events from status before to after; a start not seen between polls is told too.
-
-    An operation that went from scheduled to completed or failed between two
-    polls did start: an operation_started event (inferred) comes first, so a
-    rule on starts fires for every operation that ran.
-    """
-    if before == after:
-        return []
-    events = []
-    if before == "scheduled" and after in ("completed", "failed"):
-        events.append(_event(STARTED, record, "in_progress", before, inferred=True))
-        before = "in_progress"
-    events.append(_event(TYPE_BY_STATUS.get(after, STATUS_CHANGED), record, after, before))
-    return events
