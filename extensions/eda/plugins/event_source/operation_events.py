@@ -27,11 +27,13 @@ if _collections_root() and _collections_root() not in sys.path:
     sys.path.insert(0, _collections_root())
 
 # pylint: disable=wrong-import-position
-from ansible_collections.zequenze.control.plugins.module_utils.client import Client  # noqa: E402
-from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError  # noqa: E402
-from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations  # noqa: E402
 from ansible_collections.zequenze.control.plugins.plugin_utils.event_source_args import (  # noqa: E402
     source_settings,
+)
+from ansible_collections.zequenze.control.plugins.plugin_utils.event_source_watch import (  # noqa: E402
+    build_watch,
+    error_text,
+    scrubbed,
 )
 from ansible_collections.zequenze.control.plugins.plugin_utils.operation_watch import (  # noqa: E402
     OperationWatch,
@@ -193,32 +195,6 @@ SOURCE_ERROR = "source_error"
 SOURCE_RECOVERED = "source_recovered"
 
 
-def build_watch(settings: dict) -> OperationWatch:
-    """Build the watch over the API that the settings describe."""
-    client = Client(settings["api_url"], settings["api_token"],
-                    validate_certs=settings["validate_certs"], ca_path=settings["ca_path"],
-                    timeout=settings["timeout"], max_retries=settings["max_retries"])
-    return OperationWatch(
-        Operations(client), page_size=settings["page_size"],
-        lookups_per_poll=settings["lookups_per_poll"],
-        operation_types=settings["operation_types"], organizations=settings["organizations"],
-        emit_existing=settings["emit_existing"], update_status=settings["update_status"],
-        failed_devices_threshold=settings["failed_devices_threshold"],
-        failed_percent_threshold=settings["failed_percent_threshold"],
-        stalled_minutes=settings["stalled_minutes"], overdue_minutes=settings["overdue_minutes"])
-
-
-def scrubbed(value: object, client: Client) -> object:
-    """Mask the token in every text of value (the records are the API's, not ours)."""
-    if isinstance(value, str):
-        return client.scrub(value)
-    if isinstance(value, dict):
-        return {scrubbed(k, client): scrubbed(v, client) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrubbed(v, client) for v in value]
-    return value
-
-
 class Poller:
     """Runs the watch's polls in a thread, paced by interval, backing off after failures."""
 
@@ -240,11 +216,7 @@ class Poller:
         return max(self.interval, ceiling * (0.5 + self._jitter() / 2))
 
     def _error_event(self, error: Exception) -> dict:
-        if isinstance(error, ZequenzeError):
-            message = error.full_message()
-        else:
-            message = f"{type(error).__name__}: {error}"
-        return {"type": SOURCE_ERROR, "error": message, "failed_polls": self.failed_polls,
+        return {"type": SOURCE_ERROR, "error": error_text(error), "failed_polls": self.failed_polls,
                 "api_url": self.watch.operations.client.api_url}
 
     async def run_once(self, queue: asyncio.Queue) -> float:

@@ -22,6 +22,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
 from ansible_collections.zequenze.control.plugins.plugin_utils.event_source_args import source_settings
+from ansible_collections.zequenze.control.plugins.plugin_utils import event_source_watch
 from ansible_collections.zequenze.control.plugins.plugin_utils.operation_watch import OperationWatch
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import BASE, TOKEN, FakeApi, make_record
 
@@ -127,7 +128,7 @@ def test_the_token_never_appears_in_an_event():
 def test_main_watches_the_api_and_closes_the_client(monkeypatch):
     api = FakeApi()
     api.records = [make_record(2, status="in_progress")]
-    monkeypatch.setattr(operation_events, "Client", lambda *a, **k: Client(*a, session=api.session, **k))
+    monkeypatch.setattr(event_source_watch, "Client", lambda *a, **k: Client(*a, session=api.session, **k))
     queue = asyncio.Queue()
 
     async def scenario():
