@@ -26,6 +26,7 @@ from tests.support.emulator_process import EmulatorProcess
 from tests.support.paths import REPO
 
 PLAY_TIMEOUT = 300
+MAKE = threading.Lock()
 
 
 @dataclass
@@ -122,6 +123,14 @@ def shell_block(block, workdir, context):
         cwd.mkdir()
         for name in used:
             (cwd / name).write_text(context.page_file(name))
+    if block.text.startswith("make "):
+        # One checkout block at a time: concurrent `make venv` runs would race on .venv when it is stale.
+        with MAKE:
+            return shell_run_checked(block, earlier, cwd, workdir, context)
+    return shell_run_checked(block, earlier, cwd, workdir, context)
+
+
+def shell_run_checked(block, earlier, cwd, workdir, context):
     setup = SETUPS.get(next((key for key in SETUPS if key in block.text), None))
     restore = setup(workdir, context) if setup else None
     if isinstance(restore, Path):
@@ -537,3 +546,10 @@ CHECKS = {
 }
 # Relative cost, to start the slow ones first.
 SLOW = {"shell": 3, "error message": 3, "task list": 2, "gitops operations": 2, "playbook": 2}
+
+
+def cost(block):
+    """Start order: the slow ones first, but the checkout blocks (one at a time) spread out, not all at once."""
+    if block.text.startswith("make "):
+        return 9 if block.text.startswith("make demo") else 0
+    return SLOW.get(block.kind, 1)
