@@ -84,9 +84,13 @@ def run_case(name):
     arguments, pattern = CASES[name](copy)
     # The copy has no venvs of its own: it uses this work tree's.
     env = dict(os.environ, VENV=os.environ.get("VENV", sys.prefix), DEV_VENV=os.environ.get("DEV_VENV", sys.prefix))
-    result = subprocess.run([sys.executable, "-m", "nox", "--noxfile", str(copy / "noxfile.py"), "-s"] + arguments,
-                            cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-                            check=False)
+    try:
+        result = subprocess.run([sys.executable, "-m", "nox", "--noxfile", str(copy / "noxfile.py"), "-s"] + arguments,
+                                cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                                check=False, timeout=1800)  # the slowest planted case takes a few minutes
+    except subprocess.TimeoutExpired:
+        print("gate %s: the copy's tier ran over 30 minutes" % name, file=sys.stderr)
+        return False
     found = re.search(pattern, result.stdout, re.M)
     if result.returncode and found:
         print("gate %s: planted defect caught (exit %d): %s" % (name, result.returncode, found.group(0)[:160]))
