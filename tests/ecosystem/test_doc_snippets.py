@@ -67,7 +67,11 @@ def outcomes(request, tmp_path_factory, installed_collections):
         results = dict(zip((block.id for block in selected), pool.map(run, selected)))
     slowest = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in
                         sorted(timings.items(), key=lambda item: -item[1])[:5])
-    print(f"doc snippets: {len(selected)} blocks in {time.monotonic() - started:.0f} s; slowest: {slowest}")
+    summary = f"doc snippets: {len(selected)} blocks run or checked in {time.monotonic() - started:.0f} s; " \
+        f"slowest: {slowest}"
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():  # shown even when output is captured
+        print("\n" + summary)
     return results
 
 
