@@ -27,12 +27,12 @@ from pathlib import Path
 
 import yaml
 
+from tests.support import ansible_test
 from tests.support.ansible_env import ansible_environment
 from tests.support.emulator_process import EmulatorError, EmulatorProcess
 from tests.support.package import bin_under_test, dev_bin
 from tests.support.paths import REPO
-from tests.support.tiers import install_get_pip_standin, python_links
-from tests.support.tree import collection_tree, sync_tree
+from tests.support.tree import collection_tree
 
 # The organizations each target's token sees (the errors target asks for 124 to provoke a 403).
 TARGET_ORGANIZATIONS = {"create": [101, 102], "wait": [103, 104, 105, 903], "info": [106, 108, 109],
@@ -100,31 +100,13 @@ def examples_play(tree):
              "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"}, "tasks": tasks}]
 
 
-def stream(command, cwd, env):
-    """Run a command, printing its output as it comes; (exit status, output)."""
-    print("==> %s" % " ".join(str(part) for part in command), flush=True)
-    process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace")
-    lines = []
-    for line in process.stdout:
-        sys.stdout.write(line)
-        lines.append(line)
-    return process.wait(), "".join(lines)
-
-
 def run_targets(parent, work, run_id, args, tools, time_scale):
-    tree = sync_tree(collection_tree(parent))
-    python = str(tools / "python")
-    version = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    install_get_pip_standin(python)
-    links = python_links(REPO / ".tree" / "bin")
-    env = dict(os.environ, PATH=os.pathsep.join([str(links), str(tools), os.environ.get("PATH", "")]))
+    tree, env = ansible_test.prepare(parent, tools)
     with EmulatorProcess(tokens=write_tokens(work / "tokens.yml", run_id), time_scale=time_scale,
                          workdir=work / "emulator") as emulator:
         write_integration_config(tree, emulator.api_url, run_id)
-        status, output = stream([tools / "ansible-test", "integration", "--venv", "--python", version, "--color", "no"]
-                                + list(args), tree, env)
+        status, output = ansible_test.stream([tools / "ansible-test", "integration", "--venv", "--python",
+                                              ansible_test.python_version(tools), "--color", "no"] + list(args), tree, env)
     problems = ["ansible-test integration exited %d" % status] if status else []
     return problems or target_problems(output, tree / "tests" / "integration" / "targets", bool(args)), output
 
@@ -136,7 +118,7 @@ def run_examples(parent, work, tools):
     with EmulatorProcess(time_scale=600, workdir=work / "examples") as emulator:
         env = ansible_environment(work / "examples" / "home", emulator.environment(), parent,
                                   PATH=os.pathsep.join([str(tools), os.environ.get("PATH", "")]))
-        status, output = stream([tools / "ansible-playbook", "-i", "localhost,", "-c", "local", playbook], work, env)
+        status, output = ansible_test.stream([tools / "ansible-playbook", "-i", "localhost,", "-c", "local", playbook], work, env)
     return (["the modules' EXAMPLES failed (exit %d)" % status] if status else []), output
 
 
