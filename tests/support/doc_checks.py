@@ -21,7 +21,7 @@ import yaml
 
 from tests.support.ansible_env import ansible_environment
 from tests.support.doc_blocks import CHANGELOG_SECTIONS
-from tests.support.doc_shell import SNIPPET_TIMEOUT, run_shell
+from tests.support.doc_shell import SNIPPET_TIMEOUT, fresh_environment, run_shell
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.paths import REPO
 
@@ -77,7 +77,9 @@ def recaps(output):
 
 # Output a page claims in its prose or comments rather than shows, by a line of the block.
 CLAIMS = {
-    "ansible-playbook first.yml --check --diff": lambda out: recaps(out)[-3:] == [1, 1, 0],
+    # Plan, apply, apply again: changed 1, 1, 0, and one POST in all (the emulator's access log, in the output).
+    "ansible-playbook first.yml --check --diff": lambda out: recaps(out)[-3:] == [1, 1, 0]
+    and out.count('"POST /api/v1/inventory_device_serial_headless_operation/ HTTP/1.1" 201') == 1,
     "| jq .count": lambda out: out.rstrip().splitlines()[-1] == "1",
     "ssh-keygen -Y verify": lambda out: 'Good "zequenze-compliance" signature for compliance@example.com' in out
     and out.count(": OK") == 3,
@@ -354,7 +356,7 @@ def record_block(block, workdir, context):
 
 
 def python_block(block, workdir, context):
-    env = ansible_environment(workdir / "home", {}, context.collections, HOME=str(workdir / "home"))
+    env = fresh_environment(workdir / "home", "installed", context.collections)
     run = subprocess.run([shutil.which("python3", path=env["PATH"]), "-"], input=block.text, cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=SNIPPET_TIMEOUT, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
