@@ -84,6 +84,7 @@ CLAIMS = {
     "ssh-keygen -Y verify": lambda out: 'Good "zequenze-compliance" signature for compliance@example.com' in out
     and out.count(": OK") == 3,
     "nightly_inventory_sync -e": lambda out: "Scheduled operation" in out,
+    "ansible-galaxy collection install zequenze-control-": lambda out: re.search(r"zequenze\.control:\S+ was installed successfully", out),
     # The README: stages, progress lines and a summary through the progress callback; nothing internal.
     "make demo": lambda out: "demo finished" in out and not re.search(r"^(TASK \[|included: )", out, re.M),
 }

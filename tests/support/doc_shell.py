@@ -10,7 +10,8 @@ gets follows from what the block says of its reader:
   installed; PATH without the dev venv, the repository as working folder;
 - `pip`: the block runs `pip install`: an empty virtual environment, activated;
 - `installed`: everything else: ansible-core on PATH (the dev venv) and the collection
-  installed where `ansible-galaxy collection install` puts it (~/.ansible/collections).
+  installed where `ansible-galaxy collection install` puts it (~/.ansible/collections),
+  unless the block installs it itself.
 
 A block that uses a file another block of the docs introduces ("`first.yml`:") runs in
 a scratch folder holding that file; otherwise in the repository. A block runs after the
@@ -122,13 +123,16 @@ def substitute_ports(text: str, ports: dict) -> str:
     return text
 
 
-def fresh_environment(home: Path, kind: str, collections: str) -> dict:
+def fresh_environment(home: Path, kind: str, collections: str, installs_collection=False) -> dict:
+    """The reader's environment; a block that installs the collection itself gets it not installed yet."""
     path = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and Path(entry) != BIN]
     env = {"HOME": str(home), "TMPDIR": str(home / "tmp"), "LANG": "C.UTF-8", "TERM": "dumb",
            "USER": os.environ.get("USER", "reader"), "LOGNAME": os.environ.get("USER", "reader")}
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     if kind == "installed":
         path.insert(0, str(BIN))
+        if installs_collection:
+            return dict(env, PATH=os.pathsep.join(path))
         target = home / ".ansible" / "collections" / "ansible_collections" / "zequenze"
         target.mkdir(parents=True)
         (target / "control").symlink_to(Path(collections) / "ansible_collections" / "zequenze" / "control")
@@ -174,7 +178,7 @@ def run_shell(text: str, earlier_texts, home: Path, cwd: Path, collections: str)
     """Run one block; a block that leaves the emulator in the foreground is stopped with Ctrl-C once it answers."""
     ports = {documented: free_port() for documented in PORTS}
     script, expected = build_script(text, earlier_texts, ports)
-    env = fresh_environment(home, reader_kind(text), collections)
+    env = fresh_environment(home, reader_kind(text), collections, "ansible-galaxy collection install" in text)
     server = foreground_server(commands_and_output(text)[0])
     log_path = home / "snippet.log"
     with open(log_path, "w") as log:
