@@ -4,7 +4,7 @@
 tree, runs that copy's own tier (nox, narrowed where that keeps it cheap) and asserts that the tier
 fails and says why.
 
-    nox -s gates [-- CASE...]      (lint sanity skip integration changelog tarball format)
+    nox -s gates [-- CASE...]      (lint sanity skip integration changelog tarball format docs)
 """
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -73,6 +73,14 @@ def plant_format(copy):
     """A Python file black would reformat."""
     (copy / "plugins" / "filter" / "planted_format.py").write_text("planted = ( 1,2 )\n")
     return ["format", "--", "plugins/filter/planted_format.py"], r"would reformat .*planted_format\.py"
+
+
+def plant_docs(copy):
+    """A guide whose console block fails as written, and a block in no language; the doc snippet test only."""
+    (copy / "docs" / "planted.md").write_text("# Planted\n\n```console\nansible-doc zequenze.control.planted_missing\n```\n"
+                                               "\n```\nno language\n```\n")
+    return ["ecosystem", "--", "tests/ecosystem/test_doc_snippets.py", "-k", "planted or every_block"], \
+        r"ansible-doc zequenze\.control\.planted_missing did not document it"
 
 
 CASES = {name[len("plant_"):]: plant for name, plant in sorted(globals().items()) if name.startswith("plant_")}
