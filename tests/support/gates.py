@@ -77,8 +77,8 @@ def plant_format(copy):
 
 def plant_docs(copy):
     """A guide whose console block fails as written, and a block in no language; the doc snippet test only."""
-    (copy / "docs" / "planted.md").write_text("# Planted\n\n```console\nansible-doc zequenze.control.planted_missing\n```\n"
-                                               "\n```\nno language\n```\n")
+    page = "# Planted\n\n```console\nansible-doc zequenze.control.planted_missing\n```\n\n```\nno language\n```\n"
+    (copy / "docs" / "planted.md").write_text(page)
     return ["ecosystem", "--", "tests/ecosystem/test_doc_snippets.py", "-k", "planted or every_block"], \
         r"ansible-doc zequenze\.control\.planted_missing did not document it"
 
