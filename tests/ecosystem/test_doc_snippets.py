@@ -22,6 +22,7 @@ import pytest
 
 from tests.support.doc_blocks import blocks
 from tests.support import doc_checks
+from tests.support.doc_context import Context
 
 BLOCKS = blocks()
 WORKERS = 3
@@ -45,7 +46,7 @@ def outcomes(request, tmp_path_factory, installed_collections):
     wanted = {item.callspec.params["block"].id for item in request.session.items
               if getattr(item, "callspec", None) and "block" in item.callspec.params}
     base = tmp_path_factory.mktemp("doc-snippets")
-    context = doc_checks.Context(base=base, collections=str(installed_collections), blocks=BLOCKS)
+    context = Context(base=base, collections=str(installed_collections), blocks=BLOCKS)
 
     def run(block):
         workdir = Path(tempfile.mkdtemp(prefix="block-", dir=base))
