@@ -30,6 +30,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # nox imports this file by path: make tests.support importable
 
+from tests.support.demo import demo_summary  # noqa: E402
 from tests.support.emulator_process import EmulatorProcess  # noqa: E402
 from tests.support.package import build_and_install  # noqa: E402
 from tests.support.tiers import ensure_debian_package, ensure_venv, link, run_pytest, tee  # noqa: E402
@@ -284,8 +285,7 @@ def eda(session):
 def gates(session):
     """Every gate can fail: a planted defect per gate in a scratch copy must fail that copy's tier.
 
-    lint, sanity pep8, a skip, an integration target not run, a stale changelog, build_ignore
-    dropping a filter, black formatting. Arguments pick cases."""
+    The cases are the plant_* functions of tests/support/gates.py; arguments pick cases."""
     from tests.support import gates as planted
     if planted.main(session.posargs):
         session.error("a planted defect was not caught")
@@ -382,20 +382,3 @@ def demo(session):
         if hashlib.sha256((bundle / name.lstrip("*")).read_bytes()).hexdigest() != digest:
             session.error("SHA256SUMS: %s does not match" % name)
     print("SHA256SUMS verified\ndemo finished in %d s; the emulator is stopped" % (datetime.now() - started).total_seconds())
-
-
-def demo_summary(nightly, bundle):
-    report, t = json.loads((bundle / "compliance.json").read_text()), nightly["totals"]
-    lines = ["Nightly sync for the window %s: %s operations, %s/%s devices processed, %s failed (%s%%)" % (
-        nightly["window"]["execute_at"], t["operations"], t["processed_devices"], t["total_devices"], t["failed_devices"],
-        t["failed_percent"]), "Compliance evidence: %s" % bundle]
-    lines += ["  %-16s %7d bytes" % (name, (bundle / name).stat().st_size)
-              for name in ("compliance.json", "compliance.csv", "compliance.html", "SHA256SUMS")]
-    lines.append("  %12s %10s %8s %7s %9s" % ("organization", "status", "devices", "failed", "failed %"))
-    for row in report["organizations"]:
-        lines.append("  %12s %10s %8s %7s %9s" % (",".join(map(str, row["organizations"])), row["status"], row["total_devices"],
-                                                  row["failed_devices"], row["failed_percent"]))
-    errors = ", ".join("%s %s" % item for item in report["totals"]["error_summary"].items()) or "none"
-    lines += ["  error categories: " + errors, "Open %s in a browser; check the files with: (cd %s && sha256sum -c SHA256SUMS)"
-              % (bundle / "compliance.html", bundle)]
-    return "\n".join(lines)
