@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS operations (
     failures TEXT NOT NULL,
     refreshed_us INTEGER NOT NULL
 );
+-- The narrowest index of operations: SQLite counts its entries for the count of every listing
+-- page, instead of reading every (wide) row, so a page costs the same at any number stored.
+-- Files written before it get it when opened.
+CREATE INDEX IF NOT EXISTS operations_counted ON operations (created_us);
 CREATE TABLE IF NOT EXISTS operation_organizations (
     operation_id INTEGER NOT NULL,
     organization INTEGER NOT NULL,
