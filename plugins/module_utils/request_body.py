@@ -20,11 +20,38 @@ from ansible_collections.zequenze.control.plugins.module_utils.timestamps import
 MAX_DATA_DEPTH = 32
 _JSON_SCALARS = (str, int, float, bool, type(None))
 
+# The structured options: the data option holds the same configuration, as the API document gives it.
+STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
+# Declared type raw and checked by api_module.require_mappings: see mapping_options.py.
+MAPPING_SUBOPTIONS = dict(
+    device_filters=dict(
+        types=dict(type="list", elements="str"),
+        status=dict(type="list", elements="str"),
+    ),
+    schedule=dict(
+        execute_at=dict(type="str", default="now"),
+        priority=dict(type="str", choices=["low", "normal", "high"]),
+    ),
+)
+
 KNOWN_OPTION_TYPES = {
     "update_firmware_info": "bool",
     "validate_connectivity": "bool",
     "timeout_minutes": "int",
 }
+
+
+def configuration_argument_spec():
+    """The options of plugins/doc_fragments/create.py's CONFIGURATION part."""
+    return dict(
+        operation_type=dict(type="str"),
+        organizations=dict(type="list", elements="int", aliases=["target_organizations"]),
+        device_filters=dict(type="raw"),
+        schedule=dict(type="raw"),
+        options=dict(type="dict"),
+        data=dict(type="raw"),
+        validate_vocabulary=dict(type="bool", default=True),
+    )
 
 
 def _checked_option(name, value):

@@ -123,15 +123,9 @@ operation:
   returned: when an operation was found or created
   type: dict
   sample:
-    id: "67890"
-    operation_type: bulk_serial_sync
-    status: scheduled
-    created_at: "2024-01-15T14:30:00Z"
-    scheduled_for: "2024-01-16T02:00:00Z"
-    target_device_count: 245
-    operation_config:
-      organizations: [101, 102, 103]
-      device_types: [router, switch]
+    {id: "67890", operation_type: bulk_serial_sync, status: scheduled, created_at: "2024-01-15T14:30:00Z",
+     scheduled_for: "2024-01-16T02:00:00Z", target_device_count: 245,
+     operation_config: {organizations: [101, 102, 103], device_types: [router, switch]}}
   contains:
     id:
       description: The operation ID.
@@ -182,10 +176,7 @@ request:
   returned: always
   type: dict
   sample:
-    operation_type: bulk_serial_sync
-    target_organizations: [101, 102, 103]
-    schedule:
-      execute_at: "2024-01-16T02:00:00Z"
+    {operation_type: bulk_serial_sync, target_organizations: [101, 102, 103], schedule: {execute_at: "2024-01-16T02:00:00Z"}}
 wait:
   description: How the wait went.
   returned: always
@@ -250,54 +241,22 @@ url:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zequenze.control.plugins.module_utils.api_module import (
-    connection_argument_spec,
-    create_argument_spec,
-    require_at_least,
-    require_mappings,
-    run_module,
-    wait_argument_spec,
-    wait_step,
-)
-from ansible_collections.zequenze.control.plugins.module_utils.create_task import (
-    check_estimate,
-    partial,
-    task_result,
-    warn,
-)
-from ansible_collections.zequenze.control.plugins.module_utils.preflight import (
-    SCOPE_NOTE,
-    past_start_warning,
-    request_body,
-)
-
-STRUCTURED_OPTIONS = ("operation_type", "organizations", "device_filters", "schedule", "options")
-# Declared type raw and checked by require_mappings: see module_utils/mapping_options.py.
-MAPPING_SUBOPTIONS = dict(
-    device_filters=dict(
-        types=dict(type="list", elements="str"),
-        status=dict(type="list", elements="str"),
-    ),
-    schedule=dict(
-        execute_at=dict(type="str", default="now"),
-        priority=dict(type="str", choices=["low", "normal", "high"]),
-    ),
-)
+    connection_argument_spec, create_argument_spec, require_at_least, require_mappings, run_module, wait_argument_spec,
+    wait_step)
+from ansible_collections.zequenze.control.plugins.module_utils.create_task import check_estimate, partial, task_result, warn
+from ansible_collections.zequenze.control.plugins.module_utils.preflight import SCOPE_NOTE, past_start_warning, request_body
+from ansible_collections.zequenze.control.plugins.module_utils.request_body import (
+    MAPPING_SUBOPTIONS, STRUCTURED_OPTIONS, configuration_argument_spec)
 
 
 def argument_spec():
     spec = connection_argument_spec()
     spec.update(wait_argument_spec())
     spec.update(create_argument_spec())
+    spec.update(configuration_argument_spec())
     spec.update(
-        operation_type=dict(type="str"),
-        organizations=dict(type="list", elements="int", aliases=["target_organizations"]),
-        device_filters=dict(type="raw"),
-        schedule=dict(type="raw"),
-        options=dict(type="dict"),
-        data=dict(type="raw"),
         force=dict(type="bool", default=False),
         max_failed_devices=dict(type="int"),
-        validate_vocabulary=dict(type="bool", default=True),
         window_minutes=dict(type="int"),
         on_overrun=dict(type="str", choices=["warn", "fail"], default="warn"),
     )

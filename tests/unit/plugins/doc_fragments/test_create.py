@@ -11,6 +11,7 @@ import yaml
 
 from ansible_collections.zequenze.control.plugins.doc_fragments.create import ModuleDocFragment
 from ansible_collections.zequenze.control.plugins.module_utils.api_module import create_argument_spec
+from ansible_collections.zequenze.control.plugins.module_utils.request_body import configuration_argument_spec
 from ansible_collections.zequenze.control.plugins.modules import headless_operation
 
 
@@ -41,3 +42,7 @@ def test_the_module_takes_what_each_part_documents(part):
     _assert_documents(documented, dict((name, spec[name]) for name in documented))
     assert "zequenze.control.create.%s" % part.lower() in yaml.safe_load(
         headless_operation.DOCUMENTATION)["extends_documentation_fragment"]
+
+
+def test_the_configuration_part_documents_the_configuration_argument_spec():
+    _assert_documents(_options("CONFIGURATION"), configuration_argument_spec())
