@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS records (
     view TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_match ON records (match_key);
+-- listed_count reads this narrow index, not every stored view: every lookup counts.
+CREATE INDEX IF NOT EXISTS records_by_listed ON records (listed);
 """
 
 

@@ -448,3 +448,15 @@ def test_an_in_memory_index_keeps_what_it_saw():
         index.save([make_record(7)], listed=True)
     assert index.is_listed("7") and index.listed_count() == 1
     index.close()
+
+
+def test_a_cache_written_without_the_listed_index_gets_it_and_counts_from_it(tmp_path):
+    """Every lookup counts the listed records: from a narrow index, not from every stored view."""
+    path = str(tmp_path / "identities.sqlite")
+    index = IdentityIndex(path)
+    index.db.execute("DROP INDEX records_by_listed")
+    index.close()
+    index = IdentityIndex(path)
+    plan = index.db.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM records WHERE listed = 1").fetchall()
+    index.close()
+    assert "USING COVERING INDEX records_by_listed" in " ".join(row[-1] for row in plan), plan
