@@ -70,10 +70,9 @@ seealso:
 """
 
 EXAMPLES = r"""
+# api_url and api_token come from ZEQUENZE_API_URL and ZEQUENZE_API_TOKEN
 - name: Read one operation with a fresh status
   zequenze.control.headless_operation_info:
-    api_url: "{{ lookup('ansible.builtin.env', 'ZEQUENZE_API_URL') }}"
-    api_token: "{{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"
     id: "{{ nightly.operation.id | default('12345') }}"
     update_status: true
   register: one
