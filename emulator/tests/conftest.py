@@ -1,7 +1,8 @@
 """Fixtures: real emulator processes on free loopback ports, spoken to over HTTP."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 from pathlib import Path

@@ -1,7 +1,8 @@
 """Status codes, record shapes and validation messages of the operations endpoint."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -11,9 +12,22 @@ import requests
 from tests.support.api import Api, operation_body
 
 RECORD_FIELDS = {
-    "id", "operation_type", "status", "progress", "total_devices", "processed_devices", "failed_devices",
-    "created_at", "updated_at", "scheduled_for", "estimated_duration_minutes", "estimated_completion",
-    "target_device_count", "operation_details", "operation_config", "monitoring_url",
+    "id",
+    "operation_type",
+    "status",
+    "progress",
+    "total_devices",
+    "processed_devices",
+    "failed_devices",
+    "created_at",
+    "updated_at",
+    "scheduled_for",
+    "estimated_duration_minutes",
+    "estimated_completion",
+    "target_device_count",
+    "operation_details",
+    "operation_config",
+    "monitoring_url",
 }
 
 
@@ -78,14 +92,12 @@ def test_defaults_when_filters_schedule_and_options_are_absent(api):
     assert record["operation_config"]["device_types"] == ["router", "switch", "access_point", "firewall"]
     assert record["operation_config"]["device_statuses"] == ["active", "pending", "inactive"]
     assert record["operation_config"]["priority"] == "normal"
-    assert record["operation_config"]["options"] == {
-        "update_firmware_info": False, "validate_connectivity": False, "timeout_minutes": 1440}
+    assert record["operation_config"]["options"] == {"update_firmware_info": False, "validate_connectivity": False, "timeout_minutes": 1440}
     assert record["scheduled_for"] == record["created_at"]
 
 
 def test_null_stands_for_an_absent_object_or_list(api):
-    record = api.create_from_example(device_filters={"types": None, "status": ["active"]}, schedule={"execute_at": None},
-                                     options={"timeout_minutes": 30})
+    record = api.create_from_example(device_filters={"types": None, "status": ["active"]}, schedule={"execute_at": None}, options={"timeout_minutes": 30})
     assert record["operation_config"]["device_types"] == ["router", "switch", "access_point", "firewall"]
     assert record["scheduled_for"] == record["created_at"]
     body = operation_body()
@@ -98,15 +110,18 @@ def test_execute_at_with_an_offset_is_normalized_to_utc(api):
     assert record["scheduled_for"] == "2030-06-01T02:00:00Z"
 
 
-@pytest.mark.parametrize("raw, field", [
-    (b"{not json", "body"),
-    (b"", "body"),
-    (b"[1, 2]", "body"),
-    (b'"a string"', "body"),
-    (b'{"data": "{broken"}', "data"),
-    (b'{"data": "[1]"}', "data"),
-    (b'{"data": 5}', "data"),
-])
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        (b"{not json", "body"),
+        (b"", "body"),
+        (b"[1, 2]", "body"),
+        (b'"a string"', "body"),
+        (b'{"data": "{broken"}', "data"),
+        (b'{"data": "[1]"}', "data"),
+        (b'{"data": 5}', "data"),
+    ],
+)
 def test_malformed_bodies_answer_400_naming_the_field(api, raw, field):
     answer = api.session.post(api.url, data=raw, headers={"Content-Type": "application/json"}, timeout=10)
     assert answer.status_code == 400, answer.text
@@ -115,32 +130,35 @@ def test_malformed_bodies_answer_400_naming_the_field(api, raw, field):
     assert [e["field"] for e in body["errors"]] == [field]
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"operation_type": "defragment"}, "operation_type"),
-    ({"operation_type": None}, "operation_type"),
-    ({"target_organizations": []}, "target_organizations"),
-    ({"target_organizations": None}, "target_organizations"),
-    ({"target_organizations": [101, "102"]}, "target_organizations[1]"),
-    ({"target_organizations": [101, True]}, "target_organizations[1]"),
-    ({"target_organizations": [0]}, "target_organizations[0]"),
-    ({"target_organizations": 101}, "target_organizations"),
-    ({"device_filters": {"types": ["toaster"]}}, "device_filters.types[0]"),
-    ({"device_filters": {"status": ["retired"]}}, "device_filters.status[0]"),
-    ({"device_filters": {"types": []}}, "device_filters.types"),
-    ({"device_filters": {"colour": ["red"]}}, "device_filters.colour"),
-    ({"device_filters": ["router"]}, "device_filters"),
-    ({"schedule": {"execute_at": "2024-01-16T02:00:00"}}, "schedule.execute_at"),
-    ({"schedule": {"execute_at": "tomorrow"}}, "schedule.execute_at"),
-    ({"schedule": {"execute_at": 1700000000}}, "schedule.execute_at"),
-    ({"schedule": {"priority": "urgent"}}, "schedule.priority"),
-    ({"schedule": {"when": "now"}}, "schedule.when"),
-    ({"options": {"timeout_minutes": 0}}, "options.timeout_minutes"),
-    ({"options": {"timeout_minutes": 1441}}, "options.timeout_minutes"),
-    ({"options": {"timeout_minutes": "60"}}, "options.timeout_minutes"),
-    ({"options": {"validate_connectivity": "yes"}}, "options.validate_connectivity"),
-    ({"options": {"dry_run": True}}, "options.dry_run"),
-    ({"organisation": 101}, "organisation"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"operation_type": "defragment"}, "operation_type"),
+        ({"operation_type": None}, "operation_type"),
+        ({"target_organizations": []}, "target_organizations"),
+        ({"target_organizations": None}, "target_organizations"),
+        ({"target_organizations": [101, "102"]}, "target_organizations[1]"),
+        ({"target_organizations": [101, True]}, "target_organizations[1]"),
+        ({"target_organizations": [0]}, "target_organizations[0]"),
+        ({"target_organizations": 101}, "target_organizations"),
+        ({"device_filters": {"types": ["toaster"]}}, "device_filters.types[0]"),
+        ({"device_filters": {"status": ["retired"]}}, "device_filters.status[0]"),
+        ({"device_filters": {"types": []}}, "device_filters.types"),
+        ({"device_filters": {"colour": ["red"]}}, "device_filters.colour"),
+        ({"device_filters": ["router"]}, "device_filters"),
+        ({"schedule": {"execute_at": "2024-01-16T02:00:00"}}, "schedule.execute_at"),
+        ({"schedule": {"execute_at": "tomorrow"}}, "schedule.execute_at"),
+        ({"schedule": {"execute_at": 1700000000}}, "schedule.execute_at"),
+        ({"schedule": {"priority": "urgent"}}, "schedule.priority"),
+        ({"schedule": {"when": "now"}}, "schedule.when"),
+        ({"options": {"timeout_minutes": 0}}, "options.timeout_minutes"),
+        ({"options": {"timeout_minutes": 1441}}, "options.timeout_minutes"),
+        ({"options": {"timeout_minutes": "60"}}, "options.timeout_minutes"),
+        ({"options": {"validate_connectivity": "yes"}}, "options.validate_connectivity"),
+        ({"options": {"dry_run": True}}, "options.dry_run"),
+        ({"organisation": 101}, "organisation"),
+    ],
+)
 def test_invalid_parameters_answer_422_naming_the_field(api, overrides, field):
     answer = api.post(operation_body(**overrides))
     assert answer.status_code == 422, answer.text
@@ -157,12 +175,15 @@ def test_every_invalid_field_is_reported_at_once(api):
     assert fields == {"operation_type", "schedule.priority", "options.timeout_minutes"}
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer wrong-token"},
-    {"Authorization": "Basic ZGVtbzpkZW1v"},
-    {"Authorization": "Bearer"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": "Basic ZGVtbzpkZW1v"},
+        {"Authorization": "Bearer"},
+    ],
+)
 def test_missing_or_unknown_token_answers_401(emulator, headers):
     for method in ("get", "post"):
         answer = requests.request(method, emulator.operations_url, headers=headers, json=operation_body(), timeout=10)
@@ -193,14 +214,17 @@ def test_only_the_canonical_id_names_an_operation(api):
         assert answer.json()["errors"][0]["field"] == "id"
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"page": "0"}, "page"),
-    ({"page": "two"}, "page"),
-    ({"page_size": "0"}, "page_size"),
-    ({"page_size": "1001"}, "page_size"),
-    ({"update_status": "maybe"}, "update_status"),
-    ({"id": "1", "page_size": "false"}, "page_size"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "two"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "1001"}, "page_size"),
+        ({"update_status": "maybe"}, "update_status"),
+        ({"id": "1", "page_size": "false"}, "page_size"),
+    ],
+)
 def test_bad_query_parameters_answer_422(api, params, field):
     answer = api.get(**params)
     assert answer.status_code == 422, answer.text

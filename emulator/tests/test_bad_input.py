@@ -1,7 +1,8 @@
 """Generated bodies and query strings: every answer is a 2xx or a 4xx with a field-naming error body."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -51,8 +52,7 @@ def test_any_bytes_get_201_400_or_422(api, raw):
 
 
 @SETTINGS
-@given(params=st.dictionaries(st.sampled_from(("id", "page", "page_size", "update_status", "other")),
-                              st.text(max_size=25), max_size=4))
+@given(params=st.dictionaries(st.sampled_from(("id", "page", "page_size", "update_status", "other")), st.text(max_size=25), max_size=4))
 def test_any_query_gets_200_404_or_422(api, params):
     answer = api.get(**params)
     check_error(answer, {200, 404, 422})

@@ -1,7 +1,8 @@
 """Oversized and hostile create bodies: refused before they are read, validated in linear time, small answers."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -36,8 +37,10 @@ def raw_post(emulator, head: bytes, body_chunks, read_limit=1 << 16) -> bytes:
 
 
 def head(emulator, extra: str) -> bytes:
-    return (f"POST /api/v1/inventory_device_serial_headless_operation/ HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n"
-            f"Authorization: Bearer demo-token\r\nContent-Type: application/json\r\n{extra}\r\n").encode()
+    return (
+        f"POST /api/v1/inventory_device_serial_headless_operation/ HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n"
+        f"Authorization: Bearer demo-token\r\nContent-Type: application/json\r\n{extra}\r\n"
+    ).encode()
 
 
 def test_a_declared_oversized_body_is_refused_before_it_is_sent(emulator):
@@ -70,8 +73,7 @@ def test_many_organizations_are_refused_naming_the_limit(api):
 
 
 def test_an_error_answer_stays_small_for_a_body_full_of_errors(api):
-    answer = api.post(operation_body(target_organizations=["x" * 50] * 9000,
-                                     device_filters={"types": ["toaster"] * 9000}))
+    answer = api.post(operation_body(target_organizations=["x" * 50] * 9000, device_filters={"types": ["toaster"] * 9000}))
     assert answer.status_code == 422
     assert len(answer.content) < 10000, len(answer.content)
     body = answer.json()

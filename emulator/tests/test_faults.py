@@ -1,7 +1,8 @@
 """Each kind of injected fault, the built-in flaky profile, and that /healthz is never faulted."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import time
@@ -18,11 +19,14 @@ def faulty(tmp_path, text: str) -> EmulatorProcess:
     return EmulatorProcess(faults=path, db=tmp_path / "faults.db")
 
 
-@pytest.mark.parametrize("text, status, retry_after", [
-    ("error_500: 1.0\n", 500, None),
-    ("error_503: 1.0\nretry_after_seconds: 4\n", 503, "4"),
-    ("rate_limit_429: 1.0\nretry_after_seconds: 7\n", 429, "7"),
-])
+@pytest.mark.parametrize(
+    "text, status, retry_after",
+    [
+        ("error_500: 1.0\n", 500, None),
+        ("error_503: 1.0\nretry_after_seconds: 4\n", 503, "4"),
+        ("rate_limit_429: 1.0\nretry_after_seconds: 7\n", 429, "7"),
+    ],
+)
 def test_error_answers_nothing_processed(tmp_path, text, status, retry_after):
     with faulty(tmp_path, text) as process:
         api = Api(process, "demo-token")
@@ -73,11 +77,14 @@ def test_flaky_profile_mixes_faults_deterministically_by_seed():
     assert sequence.count(200) > 50
 
 
-@pytest.mark.parametrize("text, status, retry_after", [
-    ("save_then_503: 1.0\nretry_after_seconds: 2\n", 503, "2"),
-    ("save_then_429: 1.0\nretry_after_seconds: 3\n", 429, "3"),
-    ("save_then_500: 1.0\n", 500, None),
-])
+@pytest.mark.parametrize(
+    "text, status, retry_after",
+    [
+        ("save_then_503: 1.0\nretry_after_seconds: 2\n", 503, "2"),
+        ("save_then_429: 1.0\nretry_after_seconds: 3\n", 429, "3"),
+        ("save_then_500: 1.0\n", 500, None),
+    ],
+)
 def test_a_save_answered_with_an_error(tmp_path, text, status, retry_after):
     with faulty(tmp_path, text) as process:
         api = Api(process, "demo-token")
@@ -124,17 +131,21 @@ def test_a_listing_lags_behind_saves(tmp_path):
         assert page["count"] == 1 and page["results"][0]["id"] == created.json()["id"]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("save_then_503: 0.6\nsave_then_500: 0.6\n", "must not exceed 1"),
-    ("late_save: {rate: 0.5}\n", "delay_ms"),
-    ("late_save: {delay_ms: 0}\n", "late_save.delay_ms"),
-    ("listing_lag_seconds: -1\n", "listing_lag_seconds"),
-    ("save_then_reset: 2\n", "save_then_reset"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("save_then_503: 0.6\nsave_then_500: 0.6\n", "must not exceed 1"),
+        ("late_save: {rate: 0.5}\n", "delay_ms"),
+        ("late_save: {delay_ms: 0}\n", "late_save.delay_ms"),
+        ("listing_lag_seconds: -1\n", "listing_lag_seconds"),
+        ("save_then_reset: 2\n", "save_then_reset"),
+    ],
+)
 def test_bad_hostile_fault_settings_name_the_key(tmp_path, text, words):
     path = tmp_path / "faults.yml"
     path.write_text(text)
     from zequenze_control_emulator.settings import ConfigError, load_faults
+
     with pytest.raises(ConfigError) as info:
         load_faults(str(path))
     assert words in str(info.value)

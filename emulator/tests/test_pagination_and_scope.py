@@ -1,7 +1,8 @@
 """Pagination over several pages and what each token may see and do."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 from urllib.parse import parse_qs, urlsplit

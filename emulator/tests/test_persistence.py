@@ -1,7 +1,8 @@
 """kill -9 and restart on the same database: nothing answered is lost, nothing moves backwards."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import sqlite3
@@ -68,7 +69,10 @@ def test_a_second_emulator_on_the_same_db_exits_2_and_leaves_the_first_alone(tmp
         for port in (first.port, free_port()):
             second = subprocess.run(
                 emulator_command() + ["--host", "127.0.0.1", "--port", str(port), "--db", str(db), "--time-scale", "1"],
-                capture_output=True, text=True, timeout=30, check=False,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
             )
             assert second.returncode == 2, second.stderr
             assert f"another emulator is using DB {db}" in second.stderr, second.stderr
@@ -101,8 +105,7 @@ def test_readiness_needs_the_started_process_not_any_answer_on_the_port(tmp_path
     # A started process that never serves, while another emulator answers on the port:
     # only the pid in /healthz tells them apart.
     with EmulatorProcess() as running:
-        monkeypatch.setattr(emulator_process, "emulator_command",
-                            lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
+        monkeypatch.setattr(emulator_process, "emulator_command", lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
         monkeypatch.setattr(emulator_process, "READY_TIMEOUT", 1.5)
         impostor = EmulatorProcess(workdir=tmp_path)
         impostor.port = running.port

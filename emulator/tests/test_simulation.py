@@ -1,7 +1,8 @@
 """The simulated fleet and clock: progress, failures, completion, lag and troubled organizations."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import time
@@ -52,15 +53,17 @@ def test_progress_runs_to_completion_and_never_goes_backwards(fast):
 
 
 def test_estimates_follow_the_device_count_and_options(fast):
-    record = fast.create_from_example(**run_now(operation_type="status_update", target_organizations=[105],
-                                                device_filters=None, options={"timeout_minutes": 60}))
+    record = fast.create_from_example(
+        **run_now(operation_type="status_update", target_organizations=[105], device_filters=None, options={"timeout_minutes": 60})
+    )
     assert record["total_devices"] == 48
     assert record["estimated_duration_minutes"] == 48 * 3 // 60 + 1  # 3 s per device, rounded up
 
 
 def test_some_devices_fail_with_the_documented_categories(fast):
-    created = fast.create_from_example(**run_now(operation_type="status_update", target_organizations=list(range(101, 113)),
-                                                 device_filters=None, options={"timeout_minutes": 1440}))
+    created = fast.create_from_example(
+        **run_now(operation_type="status_update", target_organizations=list(range(101, 113)), device_filters=None, options={"timeout_minutes": 1440})
+    )
     final = wait_until(fast, created["id"], {"completed", "failed"})[-1]
     summary = final["operation_details"]["error_summary"]
     assert final["status"] == "completed"
@@ -71,9 +74,9 @@ def test_some_devices_fail_with_the_documented_categories(fast):
 
 def test_timeout_fails_the_operation_part_way(fast):
     # 200 devices at 19 s each need 64 minutes; the timeout allows 10.
-    created = fast.create_from_example(**run_now(target_organizations=[101], device_filters=None,
-                                                 options={"timeout_minutes": 10, "update_firmware_info": True,
-                                                          "validate_connectivity": True}))
+    created = fast.create_from_example(
+        **run_now(target_organizations=[101], device_filters=None, options={"timeout_minutes": 10, "update_firmware_info": True, "validate_connectivity": True})
+    )
     final = wait_until(fast, created["id"], {"completed", "failed"})[-1]
     assert final["status"] == "failed"
     assert 0 < final["processed_devices"] < final["total_devices"]

@@ -1,7 +1,8 @@
 """HTTPS with a test CA made here: trusted with the CA, refused without it."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import pytest

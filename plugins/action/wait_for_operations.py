@@ -52,13 +52,13 @@ class ActionModule(ActionBase):
         super(ActionModule, self).run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         if not MIN_REPORT_INTERVAL <= args["report_interval"] <= MAX_REPORT_INTERVAL:
-            raise AnsibleActionFail("report_interval must be from %s to %s seconds, got %s" % (
-                MIN_REPORT_INTERVAL, MAX_REPORT_INTERVAL, args["report_interval"]))
+            raise AnsibleActionFail(
+                "report_interval must be from %s to %s seconds, got %s" % (MIN_REPORT_INTERVAL, MAX_REPORT_INTERVAL, args["report_interval"])
+            )
         passed = dict((k, args[k]) for k in list(CONNECTION_OPTIONS) + list(POLLING_OPTIONS) if args.get(k) is not None)
 
         def run_chunk(ids, seconds):
             module_args = dict(passed, ids=ids, wait=True, wait_for=args["wait_for"], wait_timeout=seconds)
             return self._execute_module(module_name=INFO_MODULE, module_args=module_args, task_vars=task_vars)
 
-        return ChunkedWait(run_chunk, display.display).run(
-            args["ids"], args["wait_for"], args["wait_timeout"], args["report_interval"])
+        return ChunkedWait(run_chunk, display.display).run(args["ids"], args["wait_for"], args["wait_timeout"], args["report_interval"])

@@ -64,26 +64,26 @@ class CallbackModule(CallbackBase):
         self._handle_warnings(data)
         if ignore_errors or "results" in data:
             return
-        self._display.display("FAILED: %s (%s): %s" % (task.get_name().strip(), host.get_name(), _message(data)),
-                              stderr=True)
+        self._display.display("FAILED: %s (%s): %s" % (task.get_name().strip(), host.get_name(), _message(data)), stderr=True)
 
     def v2_runner_item_on_failed(self, result):
         task, host, data = _parts(result)
         self._handle_warnings(data)
         if not task.ignore_errors:
-            self._display.display("FAILED: %s (%s, %s): %s" % (
-                task.get_name().strip(), host.get_name(), self._get_item_label(data), _message(data)), stderr=True)
+            self._display.display(
+                "FAILED: %s (%s, %s): %s" % (task.get_name().strip(), host.get_name(), self._get_item_label(data), _message(data)), stderr=True
+            )
 
     def v2_runner_on_unreachable(self, result):
         task, host, data = _parts(result)
-        self._display.display("UNREACHABLE: %s (%s): %s" % (task.get_name().strip(), host.get_name(), _message(data)),
-                              stderr=True)
+        self._display.display("UNREACHABLE: %s (%s): %s" % (task.get_name().strip(), host.get_name(), _message(data)), stderr=True)
 
     def v2_playbook_on_stats(self, stats):
         for name in sorted(stats.processed):
             summary = stats.summarize(name)
-            self._display.display("%s: ok=%d changed=%d failed=%d unreachable=%d" % (
-                name, summary["ok"], summary["changed"], summary["failures"], summary["unreachable"]))
+            self._display.display(
+                "%s: ok=%d changed=%d failed=%d unreachable=%d" % (name, summary["ok"], summary["changed"], summary["failures"], summary["unreachable"])
+            )
 
     def _show_message(self, task, data):
         action = task.action

@@ -81,9 +81,7 @@ _UTC = datetime.timezone.utc
 def _parse_start(start):
     match = _HH_MM.match(str(start).strip()) if isinstance(start, str) else None
     if not match:
-        raise AnsibleFilterError(
-            "next_window: the window start must be a string 'HH:MM' (00:00 to 23:59), got %r" % (start,)
-        )
+        raise AnsibleFilterError("next_window: the window start must be a string 'HH:MM' (00:00 to 23:59), got %r" % (start,))
     return datetime.time(int(match.group(1)), int(match.group(2)))
 
 
@@ -95,9 +93,7 @@ def _parse_zone(name):
     try:
         return zoneinfo.ZoneInfo(name.strip())
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise AnsibleFilterError(
-            "next_window: timezone %r is not a known IANA time zone name (expected e.g. 'UTC' or 'Europe/Madrid')" % (name,)
-        )
+        raise AnsibleFilterError("next_window: timezone %r is not a known IANA time zone name (expected e.g. 'UTC' or 'Europe/Madrid')" % (name,))
 
 
 def _parse_now(now):

@@ -22,7 +22,6 @@ from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome impo
 from ansible_collections.zequenze.control.plugins.module_utils.waiter import MIN_POLL_INTERVAL
 from ansible_collections.zequenze.control.plugins.module_utils.waiting import WAIT_FOR_CHOICES, wait_for_all
 
-
 # Seconds to keep looking for the operation an ambiguous create may have made.
 DEFAULT_SETTLE_TIME = 20.0
 # More retries than this only make a failing run take hours.
@@ -112,9 +111,14 @@ def operations_for(module):
     if not params["validate_certs"]:
         module.warn("validate_certs is false: the API's TLS certificate is not checked")
     try:
-        client = Client(params["api_url"], params["api_token"], validate_certs=params["validate_certs"],
-                        ca_path=params["ca_path"], timeout=params["timeout"],
-                        max_retries=params["max_retries"])
+        client = Client(
+            params["api_url"],
+            params["api_token"],
+            validate_certs=params["validate_certs"],
+            ca_path=params["ca_path"],
+            timeout=params["timeout"],
+            max_retries=params["max_retries"],
+        )
     except ZequenzeError as error:
         fail(module, error)
     if client.plain_http_warning:

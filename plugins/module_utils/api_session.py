@@ -40,6 +40,7 @@ else:
             if "Authorization" in headers and self.should_strip_auth(response.request.url, prepared_request.url):
                 del headers["Authorization"]
 
+
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ApiError
 from ansible_collections.zequenze.control.plugins.module_utils.secret_mask import SECRET_MASK
 
@@ -59,10 +60,12 @@ def new_session():
 def configure_session(session, token, verify):
     """Give the session the token as its only credential, our headers, and the TLS setting."""
     session.auth = BearerAuth(token)
-    session.headers.update({
-        "User-Agent": USER_AGENT,
-        "Accept": "application/json",
-    })
+    session.headers.update(
+        {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        }
+    )
     session.verify = verify
     return session
 
@@ -89,10 +92,12 @@ class BearerAuth:
 def read_body(response, method, url):
     """The answer's bytes; an answer larger than MAX_BODY_BYTES is refused without reading it all."""
     too_large = ApiError(
-        "%s %s answered HTTP %s with a body larger than %d MiB; stopping instead of reading it" % (
-            method, url, response.status_code, MAX_BODY_BYTES // (1024 * 1024)),
-        status=response.status_code, url=url,
-        hint="Check that api_url points at the Zequenze Control API; its pages are far smaller")
+        "%s %s answered HTTP %s with a body larger than %d MiB; stopping instead of reading it"
+        % (method, url, response.status_code, MAX_BODY_BYTES // (1024 * 1024)),
+        status=response.status_code,
+        url=url,
+        hint="Check that api_url points at the Zequenze Control API; its pages are far smaller",
+    )
     try:
         declared = int(response.headers.get("Content-Length") or 0)
     except ValueError:
@@ -142,16 +147,14 @@ def is_transient(exc):
     """
     if isinstance(exc, requests.exceptions.SSLError):
         return False
-    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                            requests.exceptions.ChunkedEncodingError))
+    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError))
 
 
 def transport_hint(exc):
     """Which option to check after a transport failure, as a message's tail ("" when none helps)."""
     if isinstance(exc, requests.exceptions.SSLError):
         return " (check validate_certs and ca_path)"
-    if isinstance(exc, (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-                        requests.exceptions.InvalidURL, requests.exceptions.URLRequired)):
+    if isinstance(exc, (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL, requests.exceptions.URLRequired)):
         return " (check api_url: it must be an http:// or https:// URL)"
     if isinstance(exc, requests.exceptions.InvalidHeader):
         return " (check api_token)"

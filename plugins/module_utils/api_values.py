@@ -12,7 +12,7 @@ __metaclass__ = type
 import math
 
 # Counts and durations beyond these are not a real fleet's (and overflow date arithmetic).
-MAX_COUNT = 10 ** 12
+MAX_COUNT = 10**12
 MAX_MINUTES = 60 * 24 * 366 * 100
 MAX_TEXT = 200
 
@@ -81,7 +81,7 @@ def percent(value):
 def identifier(value):
     if isinstance(value, str) and len(value) <= MAX_TEXT:
         return value
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_COUNT ** 2:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_COUNT**2:
         return value
     return None
 
@@ -92,7 +92,7 @@ def organization_ids(values):
     for value in as_list(values):
         if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 18:
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 63:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
             return None
         ids.append(value)
     return ids

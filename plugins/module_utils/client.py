@@ -60,8 +60,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.secret_mask impor
 class Client:
     """HTTP access to one Zequenze Control API base URL with one token."""
 
-    def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30,
-                 max_retries=5, session=None, sleep=None, jitter=None, clock=None):
+    def __init__(self, api_url, api_token, validate_certs=True, ca_path=None, timeout=30, max_retries=5, session=None, sleep=None, jitter=None, clock=None):
         self.api_url = checked_api_url(api_url)
         self._token = checked_token(api_token)
         self._mask = SecretMask(self._token)
@@ -71,8 +70,7 @@ class Client:
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
         self._jitter = jitter or random.random
-        self.session = configure_session(session if session is not None else new_session(), self._token,
-                                         (ca_path or True) if validate_certs else False)
+        self.session = configure_session(session if session is not None else new_session(), self._token, (ca_path or True) if validate_certs else False)
 
     @property
     def plain_http_warning(self):
@@ -113,9 +111,9 @@ class Client:
         # requests follows a 301/302 answer to a POST with a GET: the list would come back
         # as the "created" record. Only reads follow redirects.
         # stream: the body is read in chunks, up to a cap (see api_session.read_body).
-        return self.session.request(method, url, params=params, json=json_body, timeout=timeout,
-                                    verify=self.session.verify, stream=True,
-                                    allow_redirects=is_idempotent(method))
+        return self.session.request(
+            method, url, params=params, json=json_body, timeout=timeout, verify=self.session.verify, stream=True, allow_redirects=is_idempotent(method)
+        )
 
     def request(self, method, path_or_url, params=None, json_body=None, deadline=None, max_retries=None):
         """Send one request with retries; return the decoded JSON body.
@@ -145,9 +143,15 @@ class Client:
                     self._sleep(delay)
                     attempt += 1
                     continue
-                raise transport_error(method, url, exc, self.scrub, ambiguous=not (idempotent or not_sent),
-                                      attempts=attempt + 1,
-                                      cut_short=(idempotent or not_sent) and attempt < retries)
+                raise transport_error(
+                    method,
+                    url,
+                    exc,
+                    self.scrub,
+                    ambiguous=not (idempotent or not_sent),
+                    attempts=attempt + 1,
+                    cut_short=(idempotent or not_sent) and attempt < retries,
+                )
             status = response.status_code
             try:
                 body = read_body(response, method, url)
@@ -169,8 +173,7 @@ class Client:
                 self._sleep(delay)
                 attempt += 1
                 continue
-            raise status_error(method, url, status, body, self.scrub, self.api_url, attempt + 1, params,
-                               cut_short=busy and attempt < retries, transient=busy)
+            raise status_error(method, url, status, body, self.scrub, self.api_url, attempt + 1, params, cut_short=busy and attempt < retries, transient=busy)
 
     def get(self, path, params=None, deadline=None):
         return self.request("GET", path, params=params, deadline=deadline)

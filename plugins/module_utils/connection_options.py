@@ -36,15 +36,15 @@ def checked_token(api_token):
     """
     token = (api_token or "").strip()
     if not token:
-        raise InputError("api_token is empty; set the api_token option or the ZEQUENZE_API_TOKEN "
-                         "environment variable to the API token")
+        raise InputError("api_token is empty; set the api_token option or the ZEQUENZE_API_TOKEN " "environment variable to the API token")
     for char in token:
         code = ord(char)
-        if code < 0x20 or 0x7f <= code <= 0x9f or code > 0xff:
+        if code < 0x20 or 0x7F <= code <= 0x9F or code > 0xFF:
             raise InputError(
                 "api_token contains a control character or a character outside Latin-1, "
                 "which cannot be sent in an HTTP header; check the api_token option or the "
-                "ZEQUENZE_API_TOKEN environment variable")
+                "ZEQUENZE_API_TOKEN environment variable"
+            )
     return token
 
 
@@ -58,8 +58,9 @@ def checked_api_url(api_url):
         return DEFAULT_API_URL
     url = ("%s" % api_url).strip().rstrip("/")
     if not url:
-        raise InputError("api_url is empty; set it (or ZEQUENZE_API_URL) to the API's address, such as %s, "
-                         "or leave it unset for that default" % DEFAULT_API_URL)
+        raise InputError(
+            "api_url is empty; set it (or ZEQUENZE_API_URL) to the API's address, such as %s, " "or leave it unset for that default" % DEFAULT_API_URL
+        )
     shown = "" if "@" in url else " (got %r)" % url
     expected = "api_url must be an http:// or https:// URL such as %s" % DEFAULT_API_URL
     try:
@@ -70,14 +71,19 @@ def checked_api_url(api_url):
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise InputError("%s%s" % (expected, shown))
     if "@" in parts.netloc:
-        raise InputError("api_url must not carry a user name or password (user:password@host): the API token "
-                         "is the only credential sent; give it as api_token and remove it from api_url")
+        raise InputError(
+            "api_url must not carry a user name or password (user:password@host): the API token "
+            "is the only credential sent; give it as api_token and remove it from api_url"
+        )
     host = parts.hostname or ""
     labels = host.rstrip(".").split(".")
-    if not host or (not host.startswith("[") and ":" not in host and (
-            len(host) > MAX_HOST_NAME or any(not 0 < len(label) <= MAX_HOST_LABEL for label in labels))):
-        raise InputError("%s; its host name must be at most %d characters, in dot-separated parts of 1 to %d "
-                         "characters%s" % (expected, MAX_HOST_NAME, MAX_HOST_LABEL, shown))
+    if not host or (
+        not host.startswith("[") and ":" not in host and (len(host) > MAX_HOST_NAME or any(not 0 < len(label) <= MAX_HOST_LABEL for label in labels))
+    ):
+        raise InputError(
+            "%s; its host name must be at most %d characters, in dot-separated parts of 1 to %d "
+            "characters%s" % (expected, MAX_HOST_NAME, MAX_HOST_LABEL, shown)
+        )
     del port  # read only to refuse an invalid one
     return url
 
@@ -98,8 +104,10 @@ def plain_http_warning(api_url):
     parts = urlsplit(api_url)
     if parts.scheme.lower() != "http" or is_loopback_host(parts.hostname):
         return None
-    return ("api_url uses plain http:// to %s, which is not this machine: the API token and the records "
-            "cross the network unencrypted; use https://" % parts.hostname)
+    return (
+        "api_url uses plain http:// to %s, which is not this machine: the API token and the records "
+        "cross the network unencrypted; use https://" % parts.hostname
+    )
 
 
 def checked_ca_file(validate_certs, ca_path, https):
@@ -108,16 +116,17 @@ def checked_ca_file(validate_certs, ca_path, https):
         return
     if ca_path:
         if not os.path.exists(ca_path):
-            raise InputError("ca_path %s does not exist; give the CA bundle file (or directory) that signs "
-                             "the API's certificate, or leave ca_path unset for the system trust store" % ca_path)
+            raise InputError(
+                "ca_path %s does not exist; give the CA bundle file (or directory) that signs "
+                "the API's certificate, or leave ca_path unset for the system trust store" % ca_path
+            )
         return
     # Without ca_path, requests reads these (the client passes verify=True).
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         value = os.environ.get(name)
         if value:
             if not os.path.exists(value):
-                raise InputError("The %s environment variable names %s, which does not exist; fix or unset it, "
-                                 "or give ca_path" % (name, value))
+                raise InputError("The %s environment variable names %s, which does not exist; fix or unset it, " "or give ca_path" % (name, value))
             return
 
 
@@ -125,6 +134,5 @@ def checked_timeout(timeout):
     """The timeout as seconds; refuses one outside MIN_TIMEOUT..MAX_TIMEOUT."""
     value = float(timeout)
     if not MIN_TIMEOUT <= value <= MAX_TIMEOUT:  # also refuses NaN
-        raise InputError("timeout must be a number of seconds from %s to %s, got %s" % (
-            MIN_TIMEOUT, MAX_TIMEOUT, timeout))
+        raise InputError("timeout must be a number of seconds from %s to %s, got %s" % (MIN_TIMEOUT, MAX_TIMEOUT, timeout))
     return value

@@ -54,7 +54,8 @@ class CreateLock:
                     raise LockTimeoutError(
                         "Another run on this machine has been creating an operation with the same identity for "
                         "%.0f s and still holds its lock (%s)" % (self.timeout, self.path),
-                        hint="Wait for that run to end, then run the task again; it adopts what that run created")
+                        hint="Wait for that run to end, then run the task again; it adopts what that run created",
+                    )
                 self._sleep(LOCK_POLL_INTERVAL)
         self._handle = handle
         return self

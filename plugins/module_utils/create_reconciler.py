@@ -159,9 +159,10 @@ class CreateReconciler:
             return self.client.post(self.endpoint, body, max_retries=budget)
         except ApiError as error:
             if error.status is not None and 200 <= error.status < 300:  # saved, with a body we cannot decode
-                raise error.replaced(message="%s: the operation was %s" % (
-                    error.message, CREATED_UNREADABLE), hint="A re-run finds it by its identity and adopts it "
-                                                             "instead of creating another")
+                raise error.replaced(
+                    message="%s: the operation was %s" % (error.message, CREATED_UNREADABLE),
+                    hint="A re-run finds it by its identity and adopts it " "instead of creating another",
+                )
             raise
 
     def settle(self, identity, known, error):
@@ -189,8 +190,12 @@ class CreateReconciler:
             "%s; no operation with this identity appeared within %.0f s of looking (settle_time), and no "
             "retry is left (max_retries): the operation may have been created, and a re-run will adopt it"
             % (error.message.rstrip("."), max(self.settle_time, error.retry_after or 0.0)),
-            status=error.status, detail=error.detail, url=error.url, attempts=error.attempts,
-            transient=error.transient)
+            status=error.status,
+            detail=error.detail,
+            url=error.url,
+            attempts=error.attempts,
+            transient=error.transient,
+        )
 
 
 # A 2xx answer to the POST means the API saved the operation, whatever its body says.
@@ -202,9 +207,14 @@ def created_record(answer):
     if not isinstance(answer, dict) or record_view(answer).id is None:
         raise ApiError(
             "The API answered the create request with %s instead of the created operation: the operation was %s"
-            % ("a list envelope" if isinstance(answer, dict) and "results" in answer
-               else "an empty body" if answer is None
-               else "a record without a readable id" if isinstance(answer, dict)
-               else "a %s" % type(answer).__name__, CREATED_UNREADABLE),
-            hint="A re-run finds it by its identity and adopts it instead of creating another")
+            % (
+                (
+                    "a list envelope"
+                    if isinstance(answer, dict) and "results" in answer
+                    else "an empty body" if answer is None else "a record without a readable id" if isinstance(answer, dict) else "a %s" % type(answer).__name__
+                ),
+                CREATED_UNREADABLE,
+            ),
+            hint="A re-run finds it by its identity and adopts it instead of creating another",
+        )
     return answer

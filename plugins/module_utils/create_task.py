@@ -21,9 +21,16 @@ def task_result(module, body, outcome):
     record, created = outcome.record, outcome.created
     duplicates = [record_summary(r) for r in outcome.duplicates]
     warn(module, [duplicates_warning(record, duplicates)])
-    return dict(changed=created, created=created, request=body, wait=wait_report(),
-                diff=operation_diff(body, None if created else record), drift=found_drift(module, record, body, created),
-                duplicates=duplicates, lookup=outcome.lookup)
+    return dict(
+        changed=created,
+        created=created,
+        request=body,
+        wait=wait_report(),
+        diff=operation_diff(body, None if created else record),
+        drift=found_drift(module, record, body, created),
+        duplicates=duplicates,
+        lookup=outcome.lookup,
+    )
 
 
 def warn(module, sentences):
@@ -36,9 +43,11 @@ def duplicates_warning(record, duplicates):
     """The warning naming operations of the same identity that another run created meanwhile (None without)."""
     if not duplicates:
         return None
-    return ("Other operations with the same identity were created while this task created %s: %s. Another run "
-            "(on another machine, or one without this machine's cache folder) created them; cancel the extra ones"
-            % (record_summary(record)["id"], ", ".join("%s" % d["id"] for d in duplicates)))
+    return (
+        "Other operations with the same identity were created while this task created %s: %s. Another run "
+        "(on another machine, or one without this machine's cache folder) created them; cancel the extra ones"
+        % (record_summary(record)["id"], ", ".join("%s" % d["id"] for d in duplicates))
+    )
 
 
 def found_drift(module, record, body, created):

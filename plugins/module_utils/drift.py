@@ -35,10 +35,10 @@ def drift(record, body):
 
 
 def drift_warning(record, differences):
-    return "operation %s matches the task's identity and satisfies it, but differs in %s; it is left as it is " \
-           "(force=true creates a new one)" % (record.get("id"), "; ".join(
-               "%s (task %r, operation %r)" % (field, value["task"], value["operation"])
-               for field, value in sorted(differences.items())))
+    return "operation %s matches the task's identity and satisfies it, but differs in %s; it is left as it is " "(force=true creates a new one)" % (
+        record.get("id"),
+        "; ".join("%s (task %r, operation %r)" % (field, value["task"], value["operation"]) for field, value in sorted(differences.items())),
+    )
 
 
 def _compare(found, field, wanted, recorded):

@@ -47,7 +47,10 @@ def decoded(body, status, method, url):
         reason = "nested too deeply to read" if isinstance(exc, RecursionError) else "not JSON"
         raise ApiError(
             "%s %s answered HTTP %s with a body that is %s" % (method, url, status, reason),
-            status=status, url=url, hint="Check that api_url points at the Zequenze Control API")
+            status=status,
+            url=url,
+            hint="Check that api_url points at the Zequenze Control API",
+        )
 
 
 def error_body(body, scrub):
@@ -71,8 +74,7 @@ def error_body(body, scrub):
             field = item.get("field")
             if field is None and isinstance(item.get("loc"), list):
                 field = ".".join(str(p) for p in item["loc"] if p != "body")
-            fields.append({"field": cut(scrub(field)),
-                           "message": cut(scrub(item.get("message", item.get("msg", ""))))})
+            fields.append({"field": cut(scrub(field)), "message": cut(scrub(item.get("message", item.get("msg", ""))))})
     if detail is not None:
         detail = cut(scrub(detail))
     return detail, fields
@@ -82,9 +84,13 @@ def transport_error(method, url, exc, scrub, ambiguous, attempts, cut_short=Fals
     """The error for a request that failed below HTTP (ambiguous: it may have been processed)."""
     kind = AmbiguousRequestError if ambiguous else TransportError
     reason = scrub(exc) + transport_hint(exc)
-    return kind(scrub("%s %s failed after %d attempt(s)%s: %s" % (
-        method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)), url=url,
-        attempts=attempts, deadline_reached=cut_short, transient=is_transient(exc))
+    return kind(
+        scrub("%s %s failed after %d attempt(s)%s: %s" % (method, url, attempts, DEADLINE_NOTE if cut_short else "", reason)),
+        url=url,
+        attempts=attempts,
+        deadline_reached=cut_short,
+        transient=is_transient(exc),
+    )
 
 
 def ambiguous_status_error(method, url, status, body, scrub, attempts, retry_after):
@@ -92,23 +98,27 @@ def ambiguous_status_error(method, url, status, body, scrub, attempts, retry_aft
     detail, _errors = error_body(body, scrub)
     return AmbiguousRequestError(
         scrub("%s %s answered HTTP %s; the operation may or may not have been created" % (method, url, status)),
-        status=status, detail=detail or None, url=url, attempts=attempts,
-        retry_after=retry_after, transient=True)
+        status=status,
+        detail=detail or None,
+        url=url,
+        attempts=attempts,
+        retry_after=retry_after,
+        transient=True,
+    )
 
 
 def redirect_error(method, url, response, scrub):
     """The error for a redirect, which only reads follow."""
     location = cut(scrub(response.headers.get("Location") or "no Location given"))
     return ApiError(
-        scrub("%s %s answered HTTP %s (redirect to %s), which is not followed for a %s"
-              % (method, url, response.status_code, location, method)),
-        status=response.status_code, url=url,
-        hint="Set api_url to the address the API answers at (scheme, host and path), "
-             "so that no redirect is needed")
+        scrub("%s %s answered HTTP %s (redirect to %s), which is not followed for a %s" % (method, url, response.status_code, location, method)),
+        status=response.status_code,
+        url=url,
+        hint="Set api_url to the address the API answers at (scheme, host and path), " "so that no redirect is needed",
+    )
 
 
-def status_error(method, url, status, body, scrub, api_url, attempts, params=None, cut_short=False,
-                 transient=False):
+def status_error(method, url, status, body, scrub, api_url, attempts, params=None, cut_short=False, transient=False):
     """The typed error of an HTTP error status, with the API's detail and field errors."""
     detail, errors = error_body(body, scrub)
     error_class = error_class_for_status(status)
@@ -127,7 +137,14 @@ def status_error(method, url, status, body, scrub, api_url, attempts, params=Non
         else:
             hint = "Check api_url (%s): it does not serve the headless operation endpoint" % api_url
     return error_class(
-        scrub(message), status=status,
-        detail=detail, errors=errors,
-        url=url, hint=scrub(hint) if hint else None, hint_detail=hint_detail,
-        attempts=attempts, deadline_reached=cut_short, transient=transient)
+        scrub(message),
+        status=status,
+        detail=detail,
+        errors=errors,
+        url=url,
+        hint=scrub(hint) if hint else None,
+        hint_detail=hint_detail,
+        attempts=attempts,
+        deadline_reached=cut_short,
+        transient=transient,
+    )

@@ -30,8 +30,20 @@ class ZequenzeError(Exception):
 
     hint = ""
 
-    def __init__(self, message, status=None, detail=None, errors=None, url=None, hint=None, hint_detail=None,
-                 attempts=1, transient=False, deadline_reached=False, wait_result=None):
+    def __init__(
+        self,
+        message,
+        status=None,
+        detail=None,
+        errors=None,
+        url=None,
+        hint=None,
+        hint_detail=None,
+        attempts=1,
+        transient=False,
+        deadline_reached=False,
+        wait_result=None,
+    ):
         super(ZequenzeError, self).__init__(message)
         self.message = message
         self.status = status
@@ -48,10 +60,19 @@ class ZequenzeError(Exception):
 
     def replaced(self, **changes):
         """A new error of the same class with the given fields changed."""
-        fields = dict(message=self.message, status=self.status, detail=self.detail, errors=self.errors,
-                      url=self.url, hint=self.__dict__.get("hint"), hint_detail=self.hint_detail,
-                      attempts=self.attempts, transient=self.transient,
-                      deadline_reached=self.deadline_reached, wait_result=self.wait_result)
+        fields = dict(
+            message=self.message,
+            status=self.status,
+            detail=self.detail,
+            errors=self.errors,
+            url=self.url,
+            hint=self.__dict__.get("hint"),
+            hint_detail=self.hint_detail,
+            attempts=self.attempts,
+            transient=self.transient,
+            deadline_reached=self.deadline_reached,
+            wait_result=self.wait_result,
+        )
         fields.update(changes)
         return type(self)(**fields)
 
@@ -60,8 +81,7 @@ class ZequenzeError(Exception):
         if self.detail and self.detail not in self.message:
             parts.append("API detail: %s" % self.detail)
         if self.errors:
-            parts.append("Field errors: %s" % "; ".join(
-                "%s: %s" % (e.get("field", "?"), e.get("message", "")) for e in self.errors))
+            parts.append("Field errors: %s" % "; ".join("%s: %s" % (e.get("field", "?"), e.get("message", "")) for e in self.errors))
         if self.hint:
             parts.append("%s (%s)" % (self.hint, self.hint_detail) if self.hint_detail else self.hint)
         return ". ".join(p.rstrip(".") for p in parts) + "."
@@ -102,8 +122,10 @@ class AmbiguousRequestError(TransportError):
 class UndecidedCreateError(AmbiguousRequestError):
     """A create failed ambiguously and no operation of its identity appeared within the settle time."""
 
-    hint = ("The operation may have been created: run the task again later, and it adopts the operation "
-            "if it appears (raise settle_time when the API's listing lags behind its saves)")
+    hint = (
+        "The operation may have been created: run the task again later, and it adopts the operation "
+        "if it appears (raise settle_time when the API's listing lags behind its saves)"
+    )
 
 
 class LockTimeoutError(ZequenzeError):
@@ -123,8 +145,7 @@ class BadRequestError(ApiError):
 
 
 class AuthenticationError(ApiError):
-    hint = ("Check the api_token option or the ZEQUENZE_API_TOKEN environment variable: "
-            "the token is missing, unknown or expired")
+    hint = "Check the api_token option or the ZEQUENZE_API_TOKEN environment variable: " "the token is missing, unknown or expired"
 
 
 class PermissionDeniedError(ApiError):
@@ -150,8 +171,7 @@ class OperationFailedError(ZequenzeError):
 class EstimateExceededError(ZequenzeError):
     """The API estimates that an operation overruns its timeout or window (on_overrun=fail)."""
 
-    hint = ("The operation exists and runs as scheduled; set on_overrun=warn to accept it, "
-            "or schedule smaller operations")
+    hint = "The operation exists and runs as scheduled; set on_overrun=warn to accept it, " "or schedule smaller operations"
 
 
 class WaitTimeoutError(ZequenzeError):

@@ -41,14 +41,14 @@ def _org_set(values):
 
 
 # A record with one of these unreadable matches no identity: it could hold anything.
-IDENTITY_FIELDS = frozenset(("operation_type", "organizations", "device_types", "device_statuses", "scheduled_for",
-                             "operation_details", "operation_config", "device_filters"))
+IDENTITY_FIELDS = frozenset(
+    ("operation_type", "organizations", "device_types", "device_statuses", "scheduled_for", "operation_details", "operation_config", "device_filters")
+)
 # A run-now request also reads the record's status and creation time.
 RUN_NOW_FIELDS = frozenset(("status", "created_at"))
 
 
-class OperationIdentity(namedtuple("OperationIdentity", [
-        "operation_type", "organizations", "device_types", "device_statuses", "scheduled_for"])):
+class OperationIdentity(namedtuple("OperationIdentity", ["operation_type", "organizations", "device_types", "device_statuses", "scheduled_for"])):
     """What makes two operations the same: type, organizations, device filters, schedule.
 
     device_statuses is None when a record does not say (the API's records may
@@ -95,15 +95,16 @@ class OperationIdentity(namedtuple("OperationIdentity", [
         (a run-now request is satisfied only by one still active).
         """
         view = record_view(record)
-        if IDENTITY_FIELDS.intersection(view.unreadable) or (
-                self.scheduled_for is None and RUN_NOW_FIELDS.intersection(view.unreadable)):
+        if IDENTITY_FIELDS.intersection(view.unreadable) or (self.scheduled_for is None and RUN_NOW_FIELDS.intersection(view.unreadable)):
             return False
         other = OperationIdentity.from_view(view)
-        if (other.operation_type != self.operation_type or other.organizations != self.organizations
-                or not _same_filter(self.device_types, other.device_types, ALL_DEVICE_TYPES)):
+        if (
+            other.operation_type != self.operation_type
+            or other.organizations != self.organizations
+            or not _same_filter(self.device_types, other.device_types, ALL_DEVICE_TYPES)
+        ):
             return False
-        if other.device_statuses is not None and not _same_filter(
-                self.device_statuses, other.device_statuses, ALL_DEVICE_STATUSES):
+        if other.device_statuses is not None and not _same_filter(self.device_statuses, other.device_statuses, ALL_DEVICE_STATUSES):
             return False
         if self.scheduled_for is not None:
             return other.scheduled_for == self.scheduled_for

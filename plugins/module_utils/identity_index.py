@@ -148,10 +148,8 @@ class IdentityIndex:
         rows = [_row(record_view(r), key) for r, key in _keyed(records)]
         rows = [row for row in rows if row is not None]
         flag = 1 if listed else 0
-        self.db.executemany("INSERT OR IGNORE INTO records (id, match_key, listed, view) VALUES (?, ?, ?, ?)",
-                            [(i, key, flag, view) for i, key, view in rows])
-        self.db.executemany("UPDATE records SET view = ?, listed = max(listed, ?) WHERE id = ?",
-                            [(view, flag, i) for i, _key, view in rows])
+        self.db.executemany("INSERT OR IGNORE INTO records (id, match_key, listed, view) VALUES (?, ?, ?, ?)", [(i, key, flag, view) for i, key, view in rows])
+        self.db.executemany("UPDATE records SET view = ?, listed = max(listed, ?) WHERE id = ?", [(view, flag, i) for i, _key, view in rows])
 
     def replace_listing(self, records):
         """A full scan's records: they alone are listed now."""
@@ -198,7 +196,12 @@ def _precise(value):
 
 def _record(stored):
     return partial_record(
-        id=stored["id"], operation_type=stored["operation_type"], status=stored["status"],
-        organizations=stored["organizations"], device_types=stored["device_types"],
-        device_statuses=stored["device_statuses"], scheduled_for=parse_timestamp(stored["scheduled_for"]),
-        created_at=parse_timestamp(stored["created_at"]))
+        id=stored["id"],
+        operation_type=stored["operation_type"],
+        status=stored["status"],
+        organizations=stored["organizations"],
+        device_types=stored["device_types"],
+        device_statuses=stored["device_statuses"],
+        scheduled_for=parse_timestamp(stored["scheduled_for"]),
+        created_at=parse_timestamp(stored["created_at"]),
+    )

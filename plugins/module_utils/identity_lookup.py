@@ -42,10 +42,8 @@ def order_problem(previous, view):
             return "the listing is not newest first (id %s after id %s)" % (later, earlier)
     elif previous.created_at is None or view.created_at is None:
         return "the listing's order cannot be checked (ids that are not numbers, no created_at)"
-    if (previous.created_at is not None and view.created_at is not None
-            and view.created_at > previous.created_at + ORDER_SLACK):
-        return "the listing is not newest first (created_at %s after %s)" % (
-            view.created_at.isoformat(), previous.created_at.isoformat())
+    if previous.created_at is not None and view.created_at is not None and view.created_at > previous.created_at + ORDER_SLACK:
+        return "the listing is not newest first (created_at %s after %s)" % (view.created_at.isoformat(), previous.created_at.isoformat())
     return None
 
 
@@ -72,8 +70,7 @@ class IdentityLookup:
         """
         self._wanted = match_key(identity) if identity is not None else None
         if not self.index.get_meta("complete"):
-            reason = ("an earlier scan could not check the listing's order" if self.index.get_meta("scanned")
-                      else "the cache is empty")
+            reason = "an earlier scan could not check the listing's order" if self.index.get_meta("scanned") else "the cache is empty"
             return self._full_scan(reason)
         report = self._read_new(FIRST_PAGE_SIZE)
         if report is None:  # more is new than one short page holds
@@ -116,8 +113,7 @@ class IdentityLookup:
             known = self.index.listed_count()
         if isinstance(count, int) and not isinstance(count, bool) and count > known:
             return self._full_scan("the listing counts %d operations, the cache %d" % (count, known))
-        return {"scan": "incremental", "pages": pages, "records_read": len(new) + (1 if reached else 0),
-                "full_scan_reason": None}
+        return {"scan": "incremental", "pages": pages, "records_read": len(new) + (1 if reached else 0), "full_scan_reason": None}
 
     def _full_scan(self, reason):
         views, previous, pages, ordered = [], None, 0, True

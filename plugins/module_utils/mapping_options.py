@@ -20,8 +20,14 @@ from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.zequenze.control.plugins.module_utils.errors import InputError
 
-_KINDS = ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a text that is neither JSON nor "
-          "key=value pairs"), (list, "a list"), (tuple, "a list"))
+_KINDS = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a text that is neither JSON nor " "key=value pairs"),
+    (list, "a list"),
+    (tuple, "a list"),
+)
 
 
 def checked_mapping(name, value, suboptions):

@@ -68,7 +68,8 @@ class Operations:
                     raise ApiError(
                         "GET %s?id=%s answered a result that is not an operation record: %s"
                         % (self.client.url_for(ENDPOINT), operation_id, type(record).__name__),
-                        hint="Check that api_url points at the Zequenze Control API")
+                        hint="Check that api_url points at the Zequenze Control API",
+                    )
                 if "%s" % record.get("id") == "%s" % operation_id:
                     return record
             return None
@@ -100,8 +101,10 @@ class Operations:
         try:
             make_private_dir(cache_dir)
         except OSError as exc:
-            self.warnings.append("The cache folder %s cannot be used (%s): every lookup reads the whole listing, "
-                                 "and runs on this machine do not take the create lock" % (cache_dir, exc))
+            self.warnings.append(
+                "The cache folder %s cannot be used (%s): every lookup reads the whole listing, "
+                "and runs on this machine do not take the create lock" % (cache_dir, exc)
+            )
         else:
             if HAS_LOCKS:
                 lock = self._lock_factory(cache_dir)
@@ -109,8 +112,9 @@ class Operations:
                 index = self._open_index(cache_dir)
         if index is None:
             index = IdentityIndex(None)
-        return CreateReconciler(self.client, ENDPOINT, self.get, IdentityLookup(self.client, ENDPOINT, index),
-                                self._clock, self._sleep, settings.settle_time, lock)
+        return CreateReconciler(
+            self.client, ENDPOINT, self.get, IdentityLookup(self.client, ENDPOINT, index), self._clock, self._sleep, settings.settle_time, lock
+        )
 
     def _open_index(self, cache_dir):
         path = IdentityIndex.path_for(cache_dir, self.client.api_url, self.client.cache_key())
@@ -119,24 +123,23 @@ class Operations:
                 return IdentityIndex(path)
             except sqlite3.DatabaseError as exc:
                 IdentityIndex.remove(path)
-                self.warnings.append("The identity cache %s could not be read (%s) and started a new cache: "
-                                     "this lookup reads the whole listing" % (path, exc))
+                self.warnings.append(
+                    "The identity cache %s could not be read (%s) and started a new cache: " "this lookup reads the whole listing" % (path, exc)
+                )
                 return IdentityIndex(path)
         except (OSError, sqlite3.Error) as exc:
-            self.warnings.append("The identity cache in %s cannot be used (%s): this lookup reads the whole "
-                                 "listing" % (cache_dir, exc))
+            self.warnings.append("The identity cache in %s cannot be used (%s): this lookup reads the whole " "listing" % (cache_dir, exc))
             return None
 
     def _lock_factory(self, cache_dir):
         def lock(identity, timeout):
             return CreateLock(cache_dir, self.client.api_url, identity, timeout, self._clock, self._sleep)
+
         return lock
 
-    def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True,
-             created=False, refreshed=False):
+    def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True, created=False, refreshed=False):
         """Poll until goal is reached, unreachable, or timeout passes (see Waiter.wait)."""
-        return Waiter(self.get, self._clock, self._sleep).wait(
-            record, goal, timeout, poll_interval, max_poll_interval, refresh_status, created, refreshed)
+        return Waiter(self.get, self._clock, self._sleep).wait(record, goal, timeout, poll_interval, max_poll_interval, refresh_status, created, refreshed)
 
     def close(self):
         if self._reconciler is not None:

@@ -72,34 +72,30 @@ def listing_pages(client, clock, path, params=None, max_seconds=MAX_LISTING_SECO
             return
         if not page["results"]:
             raise PaginationError(
-                scrub("GET %s answered an empty page that links to a next one (%s); "
-                      "stopping instead of following it" % (url, cut(scrub(link)))),
-                url=url, hint=API_BUG)
+                scrub("GET %s answered an empty page that links to a next one (%s); " "stopping instead of following it" % (url, cut(scrub(link)))),
+                url=url,
+                hint=API_BUG,
+            )
         if not isinstance(link, str):
-            raise PaginationError(
-                "GET %s answered a next link that is not a URL: %s" % (url, type(link).__name__),
-                url=url, hint=API_BUG)
+            raise PaginationError("GET %s answered a next link that is not a URL: %s" % (url, type(link).__name__), url=url, hint=API_BUG)
         if pages == 1:
             limit = page_limit(page.get("count"), len(page["results"]))
         _check_bounds(url, pages, limit, clock() - started, max_seconds, scrub)
         url = rebase(link, endpoint_url)
         if url in seen:
-            raise PaginationError(
-                scrub("The API's next link repeats (%s); stopping instead of looping" % cut(url)),
-                url=url, hint=API_BUG)
+            raise PaginationError(scrub("The API's next link repeats (%s); stopping instead of looping" % cut(url)), url=url, hint=API_BUG)
         seen.add(url)
 
 
 def _check_page(page, url, scrub):
     """Raise unless page is an envelope whose results are all records."""
     if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-        raise PaginationError(
-            "GET %s did not answer a page (count/next/previous/results)" % url, url=url, hint=CHECK_API_URL)
+        raise PaginationError("GET %s did not answer a page (count/next/previous/results)" % url, url=url, hint=CHECK_API_URL)
     for record in page["results"]:
         if not isinstance(record, dict):
             raise PaginationError(
-                scrub("GET %s answered a result that is not an operation record (%s)"
-                      % (url, type(record).__name__)), url=url, hint=CHECK_API_URL)
+                scrub("GET %s answered a result that is not an operation record (%s)" % (url, type(record).__name__)), url=url, hint=CHECK_API_URL
+            )
 
 
 def _check_bounds(url, pages, limit, elapsed, max_seconds, scrub):
@@ -112,4 +108,6 @@ def _check_bounds(url, pages, limit, elapsed, max_seconds, scrub):
         reason = "after %d pages in %.0f s, the longest a listing may take" % (pages, elapsed)
     raise PaginationError(
         scrub("GET %s still links to a next page %s; stopping instead of paging on" % (url, reason)),
-        url=url, hint="This is an API bug (a next link that never ends); report it with the URL")
+        url=url,
+        hint="This is an API bug (a next link that never ends); report it with the URL",
+    )

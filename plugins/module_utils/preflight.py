@@ -34,11 +34,10 @@ SCHEDULE_KEYS = ("execute_at", "priority")
 FLAG_OPTIONS = ("update_firmware_info", "validate_connectivity")
 OPTION_KEYS = FLAG_OPTIONS + ("timeout_minutes",)
 TIMEOUT_MINUTES_RANGE = (1, 1440)
-MAX_ORGANIZATION_ID = 2 ** 31 - 1
+MAX_ORGANIZATION_ID = 2**31 - 1
 # An execute_at this far in the past is a mistake worth a warning: it starts at once.
 PAST_TOLERANCE = datetime.timedelta(minutes=5)
-SCOPE_NOTE = ("The token's scope (HTTP 403 for an organization outside it) cannot be known "
-              "without creating the operation; check mode does not check it")
+SCOPE_NOTE = "The token's scope (HTTP 403 for an organization outside it) cannot be known " "without creating the operation; check mode does not check it"
 
 # The span of execute_at values the API accepts.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -93,10 +92,10 @@ def validate(body, check_vocabulary=True):
         _check_options(options, problems)
     if problems:
         raise InputError(
-            "The request would be refused by the API, so nothing was sent: %s" % "; ".join(
-                "%s: %s" % problem for problem in problems),
+            "The request would be refused by the API, so nothing was sent: %s" % "; ".join("%s: %s" % problem for problem in problems),
             errors=[{"field": field, "message": message} for field, message in problems],
-            hint="Fix the fields named above; validate_vocabulary=false accepts values newer than this collection")
+            hint="Fix the fields named above; validate_vocabulary=false accepts values newer than this collection",
+        )
 
 
 def past_start_warning(body, now=None):
@@ -107,8 +106,7 @@ def past_start_warning(body, now=None):
     now = now or datetime.datetime.now(datetime.timezone.utc)
     if execute_at is None or now - execute_at <= PAST_TOLERANCE:
         return None
-    return ("schedule.execute_at %s is %s in the past: the API starts such an operation at once"
-            % (execute_at.isoformat(), _duration(now - execute_at)))
+    return "schedule.execute_at %s is %s in the past: the API starts such an operation at once" % (execute_at.isoformat(), _duration(now - execute_at))
 
 
 def _unwrapped(body, problems):
@@ -150,8 +148,7 @@ class _Vocabulary:
 def _check_operation_type(body, vocabulary, problems):
     value = body.get("operation_type")
     if not isinstance(value, str) or not value:
-        problems.append(("operation_type", "is required: a text such as %s, got %s" % (
-            ", ".join(OPERATION_TYPES), _show(value))))
+        problems.append(("operation_type", "is required: a text such as %s, got %s" % (", ".join(OPERATION_TYPES), _show(value))))
     else:
         vocabulary.choice(value, "operation_type", OPERATION_TYPES)
 
@@ -163,8 +160,7 @@ def _check_organizations(value, problems):
         return
     for index, item in enumerate(value):
         if not _is_integer(item) or not 1 <= item <= MAX_ORGANIZATION_ID:
-            problems.append(("%s[%d]" % (field, index), "expected an organization id (integer from 1 to %d), got %s"
-                             % (MAX_ORGANIZATION_ID, _show(item))))
+            problems.append(("%s[%d]" % (field, index), "expected an organization id (integer from 1 to %d), got %s" % (MAX_ORGANIZATION_ID, _show(item))))
 
 
 def _check_choices(value, field, allowed, vocabulary, problems):
@@ -184,9 +180,13 @@ def _check_execute_at(value, problems):
     if value is None or value == "now":
         return
     if _parse_execute_at(value) is None:
-        problems.append(("schedule.execute_at", "expected 'now' or an ISO 8601 date and time with an offset, "
-                                                "such as 2024-01-16T02:00:00Z or 2024-01-16T03:00:00+01:00; got %s"
-                         % _show(value)))
+        problems.append(
+            (
+                "schedule.execute_at",
+                "expected 'now' or an ISO 8601 date and time with an offset, "
+                "such as 2024-01-16T02:00:00Z or 2024-01-16T03:00:00+01:00; got %s" % _show(value),
+            )
+        )
 
 
 def _check_options(options, problems):
@@ -197,8 +197,7 @@ def _check_options(options, problems):
         low, high = TIMEOUT_MINUTES_RANGE
         value = options["timeout_minutes"]
         if not _is_integer(value) or not low <= value <= high:
-            problems.append(("options.timeout_minutes", "expected an integer from %d to %d, got %s"
-                             % (low, high, _show(value))))
+            problems.append(("options.timeout_minutes", "expected an integer from %d to %d, got %s" % (low, high, _show(value))))
 
 
 def _mapping(body, field, problems):

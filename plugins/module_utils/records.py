@@ -35,9 +35,23 @@ ACTIVE_STATUSES = frozenset(("scheduled", "in_progress"))
 
 # -- the record type -----------------------------------------------------------
 _FIELDS = (
-    "id", "operation_type", "status", "organizations", "device_types", "device_statuses",
-    "scheduled_for", "created_at", "updated_at", "estimated_completion", "estimated_duration_minutes",
-    "progress", "processed_devices", "failed_devices", "total_devices", "error_summary", "unreadable",
+    "id",
+    "operation_type",
+    "status",
+    "organizations",
+    "device_types",
+    "device_statuses",
+    "scheduled_for",
+    "created_at",
+    "updated_at",
+    "estimated_completion",
+    "estimated_duration_minutes",
+    "progress",
+    "processed_devices",
+    "failed_devices",
+    "total_devices",
+    "error_summary",
+    "unreadable",
 )
 
 
@@ -82,24 +96,21 @@ class Record(namedtuple("Record", _FIELDS)):
             operation_type=read.field("operation_type", record.get("operation_type"), short_text),
             status=read.field("status", record.get("status"), short_text),
             organizations=read.field(
-                "organizations", first(details.get("organization_ids"), config.get("organizations"),
-                                       record.get("target_organizations")), organization_ids, []),
-            device_types=read.field("device_types", first(details.get("device_types"), config.get("device_types"),
-                                                          filters.get("types")), short_texts, []),
+                "organizations", first(details.get("organization_ids"), config.get("organizations"), record.get("target_organizations")), organization_ids, []
+            ),
+            device_types=read.field("device_types", first(details.get("device_types"), config.get("device_types"), filters.get("types")), short_texts, []),
             device_statuses=read.field("device_statuses", statuses, short_texts),
             scheduled_for=read.field("scheduled_for", record.get("scheduled_for"), parse_timestamp),
             created_at=read.field("created_at", record.get("created_at"), parse_timestamp),
             updated_at=read.field("updated_at", record.get("updated_at"), parse_timestamp),
-            estimated_completion=read.field("estimated_completion", record.get("estimated_completion"),
-                                            parse_timestamp),
-            estimated_duration_minutes=read.field("estimated_duration_minutes",
-                                                  record.get("estimated_duration_minutes"),
-                                                  minutes),
+            estimated_completion=read.field("estimated_completion", record.get("estimated_completion"), parse_timestamp),
+            estimated_duration_minutes=read.field("estimated_duration_minutes", record.get("estimated_duration_minutes"), minutes),
             progress=read.field("progress", record.get("progress"), percent),
             processed_devices=read.field("processed_devices", record.get("processed_devices"), count),
             failed_devices=read.field("failed_devices", record.get("failed_devices"), count, 0),
-            total_devices=first(read.field("total_devices", record.get("total_devices"), count),
-                                read.field("target_device_count", record.get("target_device_count"), count)),
+            total_devices=first(
+                read.field("total_devices", record.get("total_devices"), count), read.field("target_device_count", record.get("target_device_count"), count)
+            ),
             error_summary=read.mapping("error_summary", details.get("error_summary") or record.get("error_summary")),
             unreadable=tuple(read.unreadable),
         )
@@ -108,8 +119,7 @@ class Record(namedtuple("Record", _FIELDS)):
         return view
 
 
-_ABSENT = Record(*([None] * len(_FIELDS)))._replace(
-    organizations=[], device_types=[], failed_devices=0, error_summary={}, unreadable=())
+_ABSENT = Record(*([None] * len(_FIELDS)))._replace(organizations=[], device_types=[], failed_devices=0, error_summary={}, unreadable=())
 
 
 def partial_record(**fields):

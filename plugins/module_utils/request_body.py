@@ -62,8 +62,7 @@ def _checked_option(name, value):
         if kind == "int":
             return check_type_int(value)
     except (TypeError, ValueError, OverflowError):
-        raise InputError("options.%s must be %s, got %r" % (
-            name, "a boolean" if kind == "bool" else "an integer", value))
+        raise InputError("options.%s must be %s, got %r" % (name, "a boolean" if kind == "bool" else "an integer", value))
     return value
 
 
@@ -84,21 +83,21 @@ def check_json_value(name, value):
     while todo:
         item, parts = todo.pop()
         if len(parts) > MAX_DATA_DEPTH:
-            raise InputError("%s is nested more than %d levels deep (at %s%s); an operation configuration "
-                             "is a few levels deep" % (name, MAX_DATA_DEPTH, name, _path(parts[:3]) + "..."))
+            raise InputError(
+                "%s is nested more than %d levels deep (at %s%s); an operation configuration "
+                "is a few levels deep" % (name, MAX_DATA_DEPTH, name, _path(parts[:3]) + "...")
+            )
         if isinstance(item, dict):
             for key, child in item.items():
                 if not isinstance(key, _JSON_SCALARS):
-                    raise InputError("%s%s has a key of type %s; JSON keys are text" % (
-                        name, _path(parts), type(key).__name__))
+                    raise InputError("%s%s has a key of type %s; JSON keys are text" % (name, _path(parts), type(key).__name__))
                 todo.append((child, parts + ("%s" % (key,),)))
         elif isinstance(item, (list, tuple)):
             todo.extend((child, parts + (index,)) for index, child in enumerate(item))
         elif isinstance(item, float) and not math.isfinite(item):
             raise InputError("%s%s must be a finite number, got %s" % (name, _path(parts), item))
         elif not isinstance(item, _JSON_SCALARS):
-            raise InputError("%s%s must be JSON (text, number, boolean, null, list or mapping), got %s" % (
-                name, _path(parts), type(item).__name__))
+            raise InputError("%s%s must be JSON (text, number, boolean, null, list or mapping), got %s" % (name, _path(parts), type(item).__name__))
     return value
 
 
@@ -111,17 +110,16 @@ def parse_data(data):
     try:
         # NaN, Infinity and 1e400 are not JSON numbers the API reads; refusing them here keeps
         # them out of identities (int(Infinity) overflows) and out of requests' encoder.
-        parsed = json.loads(data, parse_constant=_refuse_constant,
-                            parse_float=lambda text: _finite(float(text), text))
+        parsed = json.loads(data, parse_constant=_refuse_constant, parse_float=lambda text: _finite(float(text), text))
     except RecursionError:
-        raise InputError("data is nested more than %d levels deep; an operation configuration is a few "
-                         "levels deep" % MAX_DATA_DEPTH)
+        raise InputError("data is nested more than %d levels deep; an operation configuration is a few " "levels deep" % MAX_DATA_DEPTH)
     except ValueError as exc:
         raise InputError("data must be a JSON object (text or mapping); it is not valid JSON: %s" % exc)
     check_json_value("data", parsed)
     if not isinstance(parsed, dict):
-        raise InputError("data must be a JSON object (text or mapping); the text is JSON %s" % (
-            "null" if parsed is None else "of type %s" % type(parsed).__name__))
+        raise InputError(
+            "data must be a JSON object (text or mapping); the text is JSON %s" % ("null" if parsed is None else "of type %s" % type(parsed).__name__)
+        )
     return parsed
 
 
@@ -137,7 +135,8 @@ def _checked_execute_at(name, execute_at):
     if parse_timestamp(text) is None or not has_explicit_offset(text):
         raise InputError(
             "%s must be 'now' or an ISO 8601 date and time with an offset (under 24 hours), such as "
-            "2024-01-16T02:00:00Z or 2024-01-16T02:00:00+01:00; got %r" % (name, text[:80]))
+            "2024-01-16T02:00:00Z or 2024-01-16T02:00:00+01:00; got %r" % (name, text[:80])
+        )
     return text.replace(" ", "T", 1)
 
 
@@ -153,8 +152,7 @@ def build_request_body(params):
         return body
     missing = [name for name in ("operation_type", "organizations") if params.get(name) is None]
     if missing:  # data: null passes required_one_of, yet gives nothing to send
-        raise InputError("%s %s required unless data is given (data is null)" % (
-            " and ".join(missing), "is" if len(missing) == 1 else "are"))
+        raise InputError("%s %s required unless data is given (data is null)" % (" and ".join(missing), "is" if len(missing) == 1 else "are"))
     body = {
         "operation_type": params["operation_type"],
         "target_organizations": list(params["organizations"]),

@@ -48,7 +48,7 @@ def timeouts_within(timeouts, seconds_left):
 
 def backoff_delay(attempt, jitter, retry_after=None):
     """Full jitter (a fraction from 0 to 1) over a capped exponential; Retry-After is a floor."""
-    delay = jitter * min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+    delay = jitter * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
     if retry_after is not None:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
     return delay

@@ -19,8 +19,7 @@ def secret_forms(secret):
     if not secret:
         return []
     # The token is Latin-1 (see checked_token), the encoding requests sends headers in.
-    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1], repr(secret.encode("latin-1"))[2:-1],
-                 repr(secret.encode("utf-8"))[2:-1]])
+    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1], repr(secret.encode("latin-1"))[2:-1], repr(secret.encode("utf-8"))[2:-1]])
     # Longest first, so a form never leaves part of a longer one behind.
     return sorted((f for f in forms if f), key=len, reverse=True)
 

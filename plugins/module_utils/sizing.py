@@ -41,7 +41,8 @@ def overruns(record, body, window_minutes=None):
         found.append(
             "the API estimates %s minutes for operation %s (%s devices), more than its timeout_minutes %s: "
             "it would end failed at its timeout, part done. Give it fewer organizations or device types, "
-            "or a larger timeout_minutes" % (estimate, view.id, devices, timeout))
+            "or a larger timeout_minutes" % (estimate, view.id, devices, timeout)
+        )
     completion = _estimated_completion(view)
     start = view.scheduled_for
     if window_minutes is not None and completion is not None and start is not None:
@@ -49,8 +50,8 @@ def overruns(record, body, window_minutes=None):
         if completion > window_end:
             found.append(
                 "the API estimates that operation %s ends at %s, after the %s-minute window that ends at %s. "
-                "Give it fewer organizations, or a longer window" % (
-                    view.id, format_timestamp(completion), window_minutes, format_timestamp(window_end)))
+                "Give it fewer organizations, or a longer window" % (view.id, format_timestamp(completion), window_minutes, format_timestamp(window_end))
+            )
     return found
 
 

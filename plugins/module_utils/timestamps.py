@@ -19,9 +19,7 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
 MIN_YEAR = 1000
 MAX_YEAR = 9000
 
-_TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?" r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
 
 
 def parse_timestamp(value):
@@ -48,8 +46,7 @@ def parse_timestamp(value):
         delta = datetime.timedelta(hours=hours, minutes=minutes)
         tz = datetime.timezone(delta if offset[0] == "+" else -delta)
     try:
-        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute),
-                                   int(second or 0), micro, tzinfo=tz)
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz)
     except ValueError:
         return None
     return _in_range(moment)

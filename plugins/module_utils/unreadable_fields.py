@@ -49,10 +49,10 @@ def note_unreadable(record_id, fields):
             shown = "operation %s" % record_id if record_id is not None else "an operation without a readable id"
             _PENDING_WARNINGS.append(
                 "The API answered %s with a field %s that cannot be read; it is treated as unknown "
-                "(an unreadable identity field never matches)" % (shown, name))
+                "(an unreadable identity field never matches)" % (shown, name)
+            )
         elif len(_WARNED) == MAX_WARNINGS + 1:
-            _PENDING_WARNINGS.append("More API record fields cannot be read; only the first %d are named"
-                                     % MAX_WARNINGS)
+            _PENDING_WARNINGS.append("More API record fields cannot be read; only the first %d are named" % MAX_WARNINGS)
 
 
 def pending_warnings():

@@ -20,10 +20,10 @@ from ansible_collections.zequenze.control.plugins.module_utils.records import (
 )
 from ansible_collections.zequenze.control.plugins.module_utils.wait_outcome import WaitResult
 
-ETA_MARGIN = 0.2          # seconds after the predicted moment: land just after it
+ETA_MARGIN = 0.2  # seconds after the predicted moment: land just after it
 OVERDUE_FIRST_POLL = 0.5  # then doubling up to max_poll_interval
 BACKOFF_FACTOR = 1.5
-MIN_POLL_INTERVAL = 0.1   # seconds: never poll back to back
+MIN_POLL_INTERVAL = 0.1  # seconds: never poll back to back
 
 
 class EtaEstimator:
@@ -35,7 +35,7 @@ class EtaEstimator:
     """
 
     def __init__(self):
-        self.clock_samples = []     # (local, server datetime)
+        self.clock_samples = []  # (local, server datetime)
         self.progress_samples = []  # (local, fraction done)
 
     def observe(self, local, record, server_now=None):
@@ -90,8 +90,7 @@ class Goal:
     @classmethod
     def statuses_in(cls, statuses):
         statuses = frozenset(statuses)
-        return cls(statuses, "start" if statuses <= frozenset(("scheduled", "in_progress")) else "completion",
-                   failure_is_success=True)
+        return cls(statuses, "start" if statuses <= frozenset(("scheduled", "in_progress")) else "completion", failure_is_success=True)
 
     def reached(self, record):
         return record_view(record).status in self.statuses
@@ -123,8 +122,7 @@ class Waiter:
         self._clock = clock
         self._sleep = sleep
 
-    def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True,
-             created=False, refreshed=False):
+    def wait(self, record, goal, timeout, poll_interval, max_poll_interval, refresh_status=True, created=False, refreshed=False):
         """Poll the operation until goal is reached, unreachable, or the deadline passes.
 
         record is the latest known record: the POST answer (created) or a GET
@@ -174,8 +172,7 @@ class Waiter:
             except ZequenzeError as error:
                 if error.deadline_reached:
                     # A failure that might have passed, out of time to retry: the wait timed out.
-                    return WaitResult(record, self._clock() - started, polls + 1, True, error.message,
-                                      failed_polls + 1)
+                    return WaitResult(record, self._clock() - started, polls + 1, True, error.message, failed_polls + 1)
                 if error.transient:
                     # The API may be restarting: keep the last good record, back off, poll again.
                     polls += 1
@@ -185,14 +182,17 @@ class Waiter:
                 # Say which operation the wait was about, so the user can come back to it.
                 raise error.replaced(
                     message="While waiting for %s: %s" % (describe(view), error.message),
-                    wait_result=WaitResult(record, self._clock() - started, polls, False, None, failed_polls))
+                    wait_result=WaitResult(record, self._clock() - started, polls, False, None, failed_polls),
+                )
             polls += 1
             last_error = None
             if latest is None:
                 raise NotFoundError(
-                    "Operation %s disappeared while waiting for it" % operation_id, status=404,
+                    "Operation %s disappeared while waiting for it" % operation_id,
+                    status=404,
                     hint="Check that the token still sees the operation's organizations",
-                    wait_result=WaitResult(record, self._clock() - started, polls, False, None, failed_polls))
+                    wait_result=WaitResult(record, self._clock() - started, polls, False, None, failed_polls),
+                )
             record, view = latest, record_view(latest)
             estimator.observe(self._clock(), view, _server_now(view) if refresh_status else None)
         return WaitResult(record, self._clock() - started, polls, False, None, failed_polls)

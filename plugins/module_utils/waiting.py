@@ -48,13 +48,20 @@ def wait_for_all(operations, records, params, created=False, refreshed=False, ma
     waited = Waited([], 0.0, 0, 0, False)
     timeout_error = None
     for index, record in enumerate(records):
-        rest = records[index + 1:]
+        rest = records[index + 1 :]
         try:
             if waited.elapsed >= timeout and not goal.reached(record):
                 record = _read_again(operations, record, params["update_status"])
-            result = operations.wait(record, goal, timeout - waited.elapsed, params["poll_interval"],
-                                     params["max_poll_interval"], params["update_status"],
-                                     created=created, refreshed=refreshed)
+            result = operations.wait(
+                record,
+                goal,
+                timeout - waited.elapsed,
+                params["poll_interval"],
+                params["max_poll_interval"],
+                params["update_status"],
+                created=created,
+                refreshed=refreshed,
+            )
         except ZequenzeError as error:
             # A poll failed in a way waiting cannot ride through.
             so_far = _added(waited, record, error.wait_result)
@@ -75,8 +82,13 @@ def _added(waited, record, result=None):
     """The figures of one operation's wait added to those before; elapsed is wall time, so it adds up too."""
     if result is None:
         return waited._replace(records=waited.records + [record])
-    return Waited(waited.records + [result.record], waited.elapsed + result.elapsed, waited.polls + result.polls,
-                  waited.failed_polls + result.failed_polls, waited.timed_out or result.timed_out)
+    return Waited(
+        waited.records + [result.record],
+        waited.elapsed + result.elapsed,
+        waited.polls + result.polls,
+        waited.failed_polls + result.failed_polls,
+        waited.timed_out or result.timed_out,
+    )
 
 
 def _read_again(operations, record, update_status):

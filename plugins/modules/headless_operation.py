@@ -241,12 +241,17 @@ url:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zequenze.control.plugins.module_utils.api_module import (
-    connection_argument_spec, create_argument_spec, require_at_least, require_mappings, run_module, wait_argument_spec,
-    wait_step)
+    connection_argument_spec,
+    create_argument_spec,
+    require_at_least,
+    require_mappings,
+    run_module,
+    wait_argument_spec,
+    wait_step,
+)
 from ansible_collections.zequenze.control.plugins.module_utils.create_task import check_estimate, partial, task_result, warn
 from ansible_collections.zequenze.control.plugins.module_utils.preflight import SCOPE_NOTE, past_start_warning, request_body
-from ansible_collections.zequenze.control.plugins.module_utils.request_body import (
-    MAPPING_SUBOPTIONS, STRUCTURED_OPTIONS, configuration_argument_spec)
+from ansible_collections.zequenze.control.plugins.module_utils.request_body import MAPPING_SUBOPTIONS, STRUCTURED_OPTIONS, configuration_argument_spec
 
 
 def argument_spec():
@@ -274,8 +279,9 @@ def run(module, operations):
     check_estimate(module, outcome.record, body, dict(result, operation=outcome.record))
     if not params["wait"] or module.check_mode:
         return dict(result, operation=outcome.record)
-    (record,), result["wait"] = wait_step(module, operations, [outcome.record], partial(result),
-                                          created=outcome.created, max_failed_devices=params["max_failed_devices"])
+    (record,), result["wait"] = wait_step(
+        module, operations, [outcome.record], partial(result), created=outcome.created, max_failed_devices=params["max_failed_devices"]
+    )
     return dict(result, operation=record)
 
 

@@ -227,9 +227,8 @@ def found(records, report=None):
 
 def listed(operations, params):
     """The listing, filtered, newest first, cut at max_results."""
-    records = [r for r in operations.list(update_status=params["update_status"], page_size=params["page_size"])
-               if wanted(params, r)]
-    return found(sorted(records, key=newest_first_key)[:params["max_results"]])
+    records = [r for r in operations.list(update_status=params["update_status"], page_size=params["page_size"]) if wanted(params, r)]
+    return found(sorted(records, key=newest_first_key)[: params["max_results"]])
 
 
 def run(module, operations):
@@ -237,8 +236,7 @@ def run(module, operations):
     ids = [params["id"]] if params["id"] is not None else params["ids"]
     if ids is None:
         return listed(operations, params)
-    records = [r for r in (operations.get(i, update_status=params["update_status"]) for i in unique(ids))
-               if r is not None]
+    records = [r for r in (operations.get(i, update_status=params["update_status"]) for i in unique(ids)) if r is not None]
     report = None
     if records and params["wait"]:
         records, report = wait_step(module, operations, records, found, refreshed=params["update_status"])

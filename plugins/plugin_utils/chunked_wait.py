@@ -56,16 +56,18 @@ class ChunkedWait:
                 return dict(self._result(ids, records, pending, totals), failed=True, **keep)
             unknown = [i for i in pending if i not in records]
             if unknown:
-                return dict(self._result(ids, records, pending, totals), failed=True, msg=(
-                    "Operation(s) %s not found: the id is unknown, or the token may not see it" % ", ".join(unknown)))
+                return dict(
+                    self._result(ids, records, pending, totals),
+                    failed=True,
+                    msg=("Operation(s) %s not found: the id is unknown, or the token may not see it" % ", ".join(unknown)),
+                )
             self._report(ids, records)
             pending = [i for i in pending if not goal.reached(records[i])]
             if not pending:
                 return self._result(ids, records, pending, totals)
             if self._clock() >= deadline:
                 totals["timed_out"] = True
-                return dict(self._result(ids, records, pending, totals), failed=True, msg=timeout_message(
-                    wait_timeout, pending, wait_for))
+                return dict(self._result(ids, records, pending, totals), failed=True, msg=timeout_message(wait_timeout, pending, wait_for))
 
     def _report(self, ids, records):
         for operation_id in ids:
@@ -74,12 +76,12 @@ class ChunkedWait:
     @staticmethod
     def _result(ids, records, pending, totals):
         totals = dict(totals, elapsed=round(totals["elapsed"], 3))
-        return {"changed": False, "records": [records[i] for i in ids if i in records], "pending": pending,
-                "wait": totals}
+        return {"changed": False, "records": [records[i] for i in ids if i in records], "pending": pending, "wait": totals}
 
 
 def timeout_message(wait_timeout, pending, wait_for):
     """The one message of a wait that ran out of time."""
-    return ("Gave up after %.0f s waiting for operation(s) %s to reach %s; they keep running on the API. "
-            "Wait again later with zequenze.control.wait_for_operations or headless_operation_info"
-            % (float(wait_timeout), ", ".join(pending), wait_for))
+    return (
+        "Gave up after %.0f s waiting for operation(s) %s to reach %s; they keep running on the API. "
+        "Wait again later with zequenze.control.wait_for_operations or headless_operation_info" % (float(wait_timeout), ", ".join(pending), wait_for)
+    )

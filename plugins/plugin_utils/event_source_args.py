@@ -44,9 +44,17 @@ SPEC = {
 }
 # The smallest value each number may take.
 MINIMUM = {
-    "timeout": 0.1, "max_retries": 0, "interval": 0.1, "page_size": 1, "lookups_per_poll": 0,
-    "failed_devices_threshold": 0, "failed_percent_threshold": 0, "stalled_minutes": 0,
-    "overdue_minutes": 0, "error_after": 1, "max_backoff": 0.1,
+    "timeout": 0.1,
+    "max_retries": 0,
+    "interval": 0.1,
+    "page_size": 1,
+    "lookups_per_poll": 0,
+    "failed_devices_threshold": 0,
+    "failed_percent_threshold": 0,
+    "stalled_minutes": 0,
+    "overdue_minutes": 0,
+    "error_after": 1,
+    "max_backoff": 0.1,
 }
 _CHECKS = {"bool": check_type_bool, "int": check_type_int, "float": check_type_float}
 
@@ -69,8 +77,7 @@ def _checked(name, kind, value):
     try:
         value = _CHECKS[kind](value)
     except TypeError:
-        raise InputError("%s must be %s, got %r" % (
-            name, {"bool": "a boolean", "int": "a whole number", "float": "a number"}[kind], value))
+        raise InputError("%s must be %s, got %r" % (name, {"bool": "a boolean", "int": "a whole number", "float": "a number"}[kind], value))
     if name in MINIMUM and not value >= MINIMUM[name]:
         raise InputError("%s must be at least %s, got %r" % (name, MINIMUM[name], value))
     return value
@@ -87,8 +94,7 @@ def source_settings(args, environ=None):
     # ansible-rulebook adds its own keys (the feedback queue); they are not ours to check.
     unknown = sorted(k for k in args if k not in SPEC and not k.startswith("eda_"))
     if unknown:
-        raise InputError("unknown argument(s) %s; the arguments are %s" % (
-            ", ".join(unknown), ", ".join(sorted(SPEC))))
+        raise InputError("unknown argument(s) %s; the arguments are %s" % (", ".join(unknown), ", ".join(sorted(SPEC))))
     settings = {}
     for name, (kind, default, variable) in SPEC.items():
         value = args.get(name)
@@ -104,6 +110,8 @@ def source_settings(args, environ=None):
             continue
         settings[name] = _checked(name, kind, value)
     if not (settings["api_token"] or "").strip():
-        raise InputError("api_token is required: set the api_token argument or the ZEQUENZE_API_TOKEN "
-                         "environment variable (an EDA credential of the Zequenze Control type injects it)")
+        raise InputError(
+            "api_token is required: set the api_token argument or the ZEQUENZE_API_TOKEN "
+            "environment variable (an EDA credential of the Zequenze Control type injects it)"
+        )
     return settings

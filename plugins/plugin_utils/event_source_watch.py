@@ -17,17 +17,27 @@ from ansible_collections.zequenze.control.plugins.plugin_utils.operation_watch i
 
 def build_watch(settings):
     """Build the watch over the API that the settings (see event_source_args) describe."""
-    client = Client(settings["api_url"], settings["api_token"],
-                    validate_certs=settings["validate_certs"], ca_path=settings["ca_path"],
-                    timeout=settings["timeout"], max_retries=settings["max_retries"])
+    client = Client(
+        settings["api_url"],
+        settings["api_token"],
+        validate_certs=settings["validate_certs"],
+        ca_path=settings["ca_path"],
+        timeout=settings["timeout"],
+        max_retries=settings["max_retries"],
+    )
     return OperationWatch(
-        Operations(client), page_size=settings["page_size"],
+        Operations(client),
+        page_size=settings["page_size"],
         lookups_per_poll=settings["lookups_per_poll"],
-        operation_types=settings["operation_types"], organizations=settings["organizations"],
-        emit_existing=settings["emit_existing"], update_status=settings["update_status"],
+        operation_types=settings["operation_types"],
+        organizations=settings["organizations"],
+        emit_existing=settings["emit_existing"],
+        update_status=settings["update_status"],
         failed_devices_threshold=settings["failed_devices_threshold"],
         failed_percent_threshold=settings["failed_percent_threshold"],
-        stalled_minutes=settings["stalled_minutes"], overdue_minutes=settings["overdue_minutes"])
+        stalled_minutes=settings["stalled_minutes"],
+        overdue_minutes=settings["overdue_minutes"],
+    )
 
 
 def error_text(error):

@@ -27,8 +27,8 @@ from ansible_collections.zequenze.control.plugins.module_utils.unreadable_fields
 
 _TIMESTAMPS = ("created_at", "scheduled_for", "updated_at", "estimated_completion")
 # Filter arguments: minutes (a thousand years and more) and hours (a century) that date arithmetic can take.
-MAX_MINUTES = 10 ** 9
-MAX_HOURS = 10 ** 6
+MAX_MINUTES = 10**9
+MAX_HOURS = 10**6
 
 
 class RecordError(ValueError):
@@ -167,11 +167,13 @@ def needing_attention(records, now, overdue_minutes, stalled_minutes, failed_hou
             if status == "scheduled" and start is not None and reference - start > stalled_after:
                 note("stalled", summary, "not started %d min after its scheduled time %s" % (minutes(reference - start), summary["scheduled_for"]))
             elif status == "in_progress" and updated is not None and reference - updated > stalled_after:
-                note("stalled", summary, "no progress for %d min (at %d%%, last update %s)"
-                     % (minutes(reference - updated), summary["progress"], summary["updated_at"]))
+                note(
+                    "stalled",
+                    summary,
+                    "no progress for %d min (at %d%%, last update %s)" % (minutes(reference - updated), summary["progress"], summary["updated_at"]),
+                )
         elif status == "failed" and (updated is None or updated >= failed_since):
-            note("failed", summary, "failed at %s with %d of %d devices failed"
-                 % (summary["updated_at"], summary["failed_devices"], summary["total_devices"]))
+            note("failed", summary, "failed at %s with %d of %d devices failed" % (summary["updated_at"], summary["failed_devices"], summary["total_devices"]))
     ids = []
     for category in ("overdue", "stalled", "failed"):
         for item in found[category]:

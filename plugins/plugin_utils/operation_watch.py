@@ -89,10 +89,22 @@ class OperationWatch:
     overdue as the monitor_operations playbook defines them (now: the clock, UTC).
     """
 
-    def __init__(self, operations, page_size=DEFAULT_PAGE_SIZE, lookups_per_poll=DEFAULT_LOOKUPS,
-                 operation_types=None, organizations=None, emit_existing=False, update_status=False,
-                 failed_devices_threshold=None, failed_percent_threshold=None,
-                 stalled_minutes=None, overdue_minutes=None, now=None, monotonic=None):
+    def __init__(
+        self,
+        operations,
+        page_size=DEFAULT_PAGE_SIZE,
+        lookups_per_poll=DEFAULT_LOOKUPS,
+        operation_types=None,
+        organizations=None,
+        emit_existing=False,
+        update_status=False,
+        failed_devices_threshold=None,
+        failed_percent_threshold=None,
+        stalled_minutes=None,
+        overdue_minutes=None,
+        now=None,
+        monotonic=None,
+    ):
         self.operations = operations
         self.page_size = int(page_size)
         self.lookups_per_poll = int(lookups_per_poll)
@@ -100,8 +112,9 @@ class OperationWatch:
         self.organizations = frozenset("%s" % o for o in organizations) if organizations else None
         self.emit_existing = emit_existing
         self.update_status = update_status
-        self.rules = AlertRules(now or (lambda: datetime.datetime.now(UTC)), failed_devices_threshold,
-                                failed_percent_threshold, stalled_minutes, overdue_minutes)
+        self.rules = AlertRules(
+            now or (lambda: datetime.datetime.now(UTC)), failed_devices_threshold, failed_percent_threshold, stalled_minutes, overdue_minutes
+        )
         self._server_clock = ServerClock(monotonic or time.monotonic)
         self._turn = -1  # the last far scheduled operation looked up in turn
         self._tracked = {}
@@ -159,8 +172,7 @@ class OperationWatch:
             rid = numeric_id(record)
             # The same id twice in a row is a page boundary that moved under a new save.
             # A newest first listing starts at or above the newest id known.
-            if rid is None or (previous is not None and rid > previous) or (
-                    previous is None and not first and rid < self._newest):
+            if rid is None or (previous is not None and rid > previous) or (previous is None and not first and rid < self._newest):
                 # Not newest first: an early stop could miss changes, so this poll reads on.
                 stats.ordered = False
             previous = rid if rid is not None else previous

@@ -16,15 +16,17 @@ from ansible_collections.zequenze.control.plugins.plugin_utils.operation_records
 
 def record_filter(name, wants_list=False):
     """Decorate a filter: a RecordError (or, with wants_list, an input that is not a list) fails naming it."""
+
     def decorate(function):
         @functools.wraps(function)
         def wrapper(value, *args, **kwargs):
             if wants_list and not isinstance(value, (list, tuple)):
-                raise AnsibleFilterError("%s: expected a list of operation records, got %s" % (
-                    name, type(value).__name__))
+                raise AnsibleFilterError("%s: expected a list of operation records, got %s" % (name, type(value).__name__))
             try:
                 return function(value, *args, **kwargs)
             except RecordError as exc:
                 raise AnsibleFilterError("%s: %s" % (name, exc))
+
         return wrapper
+
     return decorate

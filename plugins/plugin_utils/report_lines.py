@@ -32,25 +32,45 @@ def progress_line(item):
     """Status, percent done, devices processed and failed, and when it starts or should end."""
     s = _summary(item)
     start = " - starts %s" % s["scheduled_for"] if s["status"] == "scheduled" and s["scheduled_for"] else ""
-    eta = (" - ETA %s" % s["estimated_completion"]
-           if s["estimated_completion"] and s["status"] in ACTIVE_STATUSES else "")
+    eta = " - ETA %s" % s["estimated_completion"] if s["estimated_completion"] and s["status"] in ACTIVE_STATUSES else ""
     return "operation %s %s (organizations %s): %s %d%% - %d/%d devices processed, %d failed%s%s" % (
-        s["id"], s["operation_type"], _organizations(s), s["status"], s["progress"], s["processed_devices"],
-        s["total_devices"], s["failed_devices"], start, eta)
+        s["id"],
+        s["operation_type"],
+        _organizations(s),
+        s["status"],
+        s["progress"],
+        s["processed_devices"],
+        s["total_devices"],
+        s["failed_devices"],
+        start,
+        eta,
+    )
 
 
 def outcome_line(item):
     """How an operation ended, by operation."""
     s = _summary(item)
     return "operation %s (organizations %s): %s, %d/%d devices failed (%s%%)" % (
-        s["id"], _organizations(s), s["status"], s["failed_devices"], s["total_devices"], s["failed_percent"])
+        s["id"],
+        _organizations(s),
+        s["status"],
+        s["failed_devices"],
+        s["total_devices"],
+        s["failed_percent"],
+    )
 
 
 def organization_line(item):
     """How an operation ended, by organization (one organization per operation)."""
     s = _summary(item)
     return "organization %s (operation %s: %s, %d/%d devices failed, %s%%)" % (
-        _organizations(s), s["id"], s["status"], s["failed_devices"], s["total_devices"], s["failed_percent"])
+        _organizations(s),
+        s["id"],
+        s["status"],
+        s["failed_devices"],
+        s["total_devices"],
+        s["failed_percent"],
+    )
 
 
 STYLES = {"progress": progress_line, "outcome": outcome_line, "organization": organization_line}
@@ -69,6 +89,8 @@ def attention_lines(found):
     """One line per finding of operations_needing_attention, category by category."""
     if not isinstance(found, dict) or not all(isinstance(found.get(c), list) for c in ATTENTION_CATEGORIES):
         raise RecordError("expected the result of operations_needing_attention (overdue, stalled, failed)")
-    return ["%s: operation %s %s (organizations %s), %s" % (
-        category.upper(), s["id"], s["operation_type"], _organizations(s), s["reason"])
-        for category in ATTENTION_CATEGORIES for s in found[category]]
+    return [
+        "%s: operation %s %s (organizations %s), %s" % (category.upper(), s["id"], s["operation_type"], _organizations(s), s["reason"])
+        for category in ATTENTION_CATEGORIES
+        for s in found[category]
+    ]

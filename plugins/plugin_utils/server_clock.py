@@ -32,7 +32,8 @@ class ServerClock:
 
     def note(self, view):
         """Learn from one record (a Record) the server's time, if it is later than known."""
-        latest = max([t for t in (view["created_at"], view["updated_at"]) if t is not None] or [None],
-                     key=lambda t: t or datetime.datetime.min.replace(tzinfo=UTC))
+        latest = max(
+            [t for t in (view["created_at"], view["updated_at"]) if t is not None] or [None], key=lambda t: t or datetime.datetime.min.replace(tzinfo=UTC)
+        )
         if latest is not None and (self._seen is None or latest > self.now()):
             self._seen = (latest, self._monotonic())

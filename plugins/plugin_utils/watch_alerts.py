@@ -31,8 +31,7 @@ class AlertRules:
     now: the clock (aware, UTC) that stalled and overdue are judged by.
     """
 
-    def __init__(self, now, failed_devices_threshold=None, failed_percent_threshold=None,
-                 stalled_minutes=None, overdue_minutes=None):
+    def __init__(self, now, failed_devices_threshold=None, failed_percent_threshold=None, stalled_minutes=None, overdue_minutes=None):
         self.now = now
         self.failed_devices_threshold = failed_devices_threshold
         self.failed_percent_threshold = failed_percent_threshold
@@ -43,14 +42,24 @@ class AlertRules:
         """The alert events the record deserves that are not in sent (which gains them)."""
         found = []
         if FAILED_DEVICES not in sent and self._over_threshold(view):
-            found.append(event(FAILED_DEVICES, record, view["status"], reason="%s of %s devices failed" % (
-                view["failed_devices"], view["total_devices"] if view["total_devices"] is not None else "?")))
+            found.append(
+                event(
+                    FAILED_DEVICES,
+                    record,
+                    view["status"],
+                    reason="%s of %s devices failed" % (view["failed_devices"], view["total_devices"] if view["total_devices"] is not None else "?"),
+                )
+            )
             sent.add(FAILED_DEVICES)
         if view["status"] in ACTIVE_STATUSES and (self.stalled_minutes is not None or self.overdue_minutes is not None):
             try:
                 attention = needing_attention(
-                    [record], self.now(), self.overdue_minutes if self.overdue_minutes is not None else NEVER,
-                    self.stalled_minutes if self.stalled_minutes is not None else NEVER, 0)
+                    [record],
+                    self.now(),
+                    self.overdue_minutes if self.overdue_minutes is not None else NEVER,
+                    self.stalled_minutes if self.stalled_minutes is not None else NEVER,
+                    0,
+                )
             except RecordError:
                 return found  # a record the monitor cannot read is not stalled as far as we know
             for kind, category in ((STALLED, "stalled"), (OVERDUE, "overdue")):

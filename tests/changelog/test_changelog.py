@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The changelog fragments lint, and CHANGELOG.md is the preview of the next release they make."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import difflib
@@ -27,8 +29,9 @@ def preview(tmp_path_factory):
 @pytest.mark.parametrize("path", FRAGMENT_CASES, ids=[path.name if path else "none" for path in FRAGMENT_CASES])
 def test_fragment_parses_as_yaml(path):
     if path is None:
-        assert changelog.is_released(REPO, changelog.version()), "no fragments in %s, and galaxy.yml's version " \
-            "is not released in changelogs/changelog.yaml" % changelog.FRAGMENTS
+        assert changelog.is_released(REPO, changelog.version()), (
+            "no fragments in %s, and galaxy.yml's version " "is not released in changelogs/changelog.yaml" % changelog.FRAGMENTS
+        )
         return
     try:
         sections = changelog.load_fragment(path)

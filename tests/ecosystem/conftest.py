@@ -6,8 +6,9 @@ ZEQUENZE_TEST_COLLECTIONS_PATH and ZEQUENZE_TEST_TARBALL. Every test that talks
 to the API gets its own emulator process with its own random token.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import os
@@ -58,5 +59,4 @@ def api(emulator, token) -> Api:
 @pytest.fixture
 def ansible_env(tmp_path, installed_collections, emulator) -> dict:
     """Environment of an ansible-playbook run that sees only the installed collection."""
-    return ansible_environment(tmp_path / "ansible-home", emulator.environment(), installed_collections,
-                               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"))
+    return ansible_environment(tmp_path / "ansible-home", emulator.environment(), installed_collections, ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"))

@@ -8,8 +8,9 @@ installed under requirements_collections. These tests do the same against a
 real emulator, with the files in extensions/awx and docs/awx.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -67,8 +68,7 @@ def inject_credential(credential_type: dict, inputs: dict, data_dir: Path) -> di
             setattr(tower.filename, label.split(".", 1)[1], path)
         else:
             tower.filename = path
-    return {name: sandbox.from_string(template).render(**namespace)
-            for name, template in credential_type["injectors"]["env"].items()}
+    return {name: sandbox.from_string(template).render(**namespace) for name, template in credential_type["injectors"]["env"].items()}
 
 
 def survey_answers(survey: dict, answers: dict) -> dict:
@@ -102,8 +102,7 @@ def job_template(name_part: str) -> dict:
     return template
 
 
-def launch(template: dict, tmp_path: Path, tarball: Path, credential_inputs: dict, answers: dict, ident: str,
-           verbosity: int = 0):
+def launch(template: dict, tmp_path: Path, tarball: Path, credential_inputs: dict, answers: dict, ident: str, verbosity: int = 0):
     """One controller job: private data dir, injected credential, survey extra vars, ansible-runner."""
     data_dir = tmp_path / ident
     shutil.copytree(AWX_DOCS / "project", data_dir / "project")
@@ -120,8 +119,9 @@ def launch(template: dict, tmp_path: Path, tarball: Path, credential_inputs: dic
     assert result[2] == 0, result[0] + result[1]
 
     env = inject_credential(CREDENTIAL_TYPE, credential_inputs, data_dir)
-    env.update(ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-               ANSIBLE_HOME=str(data_dir / "ansible-home"), ANSIBLE_NOCOLOR="1")
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false", ANSIBLE_HOME=str(data_dir / "ansible-home"), ANSIBLE_NOCOLOR="1"
+    )
     (data_dir / "env" / "envvars").write_text(yaml.safe_dump(env))
     survey = json.loads((AWX_DOCS / template["survey_spec"]).read_text())
     extra_vars = dict(template["extra_vars"], **survey_answers(survey, answers))
@@ -130,8 +130,7 @@ def launch(template: dict, tmp_path: Path, tarball: Path, credential_inputs: dic
     # The controller's Demo Inventory: localhost on a local connection.
     (data_dir / "inventory" / "hosts").write_text("localhost ansible_connection=local\n")
 
-    runner = ansible_runner.run(private_data_dir=str(data_dir), playbook=template["playbook"], ident=ident,
-                                verbosity=verbosity or None, quiet=True)
+    runner = ansible_runner.run(private_data_dir=str(data_dir), playbook=template["playbook"], ident=ident, verbosity=verbosity or None, quiet=True)
     return runner, data_dir
 
 
@@ -159,11 +158,15 @@ def test_credential_type_injects_what_the_modules_read(tmp_path):
     assert set(CREDENTIAL_TYPE["inputs"]["required"]) == {"api_url", "api_token"}
 
     env = inject_credential(CREDENTIAL_TYPE, {"api_url": "https://x.example/api/v1", "api_token": "t0k"}, tmp_path / "a")
-    assert env == {"ZEQUENZE_API_URL": "https://x.example/api/v1", "ZEQUENZE_API_TOKEN": "t0k",
-                   "ZEQUENZE_VALIDATE_CERTS": "true", "ZEQUENZE_CA_PATH": ""}, \
-        "an unset verify_tls must keep verification on; no CA certificates means the trust store"
-    env = inject_credential(CREDENTIAL_TYPE, {"api_url": "u", "api_token": "t", "verify_tls": "false",
-                                              "ca_bundle": "-----BEGIN CERTIFICATE-----\n"}, tmp_path / "b")
+    assert env == {
+        "ZEQUENZE_API_URL": "https://x.example/api/v1",
+        "ZEQUENZE_API_TOKEN": "t0k",
+        "ZEQUENZE_VALIDATE_CERTS": "true",
+        "ZEQUENZE_CA_PATH": "",
+    }, "an unset verify_tls must keep verification on; no CA certificates means the trust store"
+    env = inject_credential(
+        CREDENTIAL_TYPE, {"api_url": "u", "api_token": "t", "verify_tls": "false", "ca_bundle": "-----BEGIN CERTIFICATE-----\n"}, tmp_path / "b"
+    )
     assert env["ZEQUENZE_VALIDATE_CERTS"] == "false"
     assert Path(env["ZEQUENZE_CA_PATH"]).read_text() == "-----BEGIN CERTIFICATE-----\n"
 
@@ -188,11 +191,13 @@ def test_job_templates_use_role_and_playbook_variables(template):
 def test_nightly_job_and_monitor_job_through_ansible_runner(tmp_path, tarball, api, emulator, token):
     inputs = {"api_url": emulator.api_url, "api_token": token}
     nightly = job_template("nightly")
-    answers = {"nightly_inventory_sync_organizations": ["101", "102", "103"],
-               "nightly_inventory_sync_organizations_per_operation": 2,
-               # Outside the hours that daylight saving time skips or repeats in Madrid.
-               "nightly_inventory_sync_window_start": "04:00",
-               "nightly_inventory_sync_timezone": "Europe/Madrid"}
+    answers = {
+        "nightly_inventory_sync_organizations": ["101", "102", "103"],
+        "nightly_inventory_sync_organizations_per_operation": 2,
+        # Outside the hours that daylight saving time skips or repeats in Madrid.
+        "nightly_inventory_sync_window_start": "04:00",
+        "nightly_inventory_sync_timezone": "Europe/Madrid",
+    }
 
     runner, data_dir = launch(nightly, tmp_path, tarball, inputs, answers, "job-1")
     output = stdout_of(runner)
@@ -225,8 +230,7 @@ def test_nightly_job_and_monitor_job_through_ansible_runner(tmp_path, tarball, a
 def test_wrong_token_fails_the_job_clearly_without_showing_it(tmp_path, tarball, emulator):
     """A job template at verbosity 4 (Debug) with a token the API refuses."""
     wrong = "zq-wrong-" + "x" * 24
-    runner, data_dir = launch(job_template("nightly"), tmp_path, tarball,
-                              {"api_url": emulator.api_url, "api_token": wrong}, {}, "job-401", verbosity=4)
+    runner, data_dir = launch(job_template("nightly"), tmp_path, tarball, {"api_url": emulator.api_url, "api_token": wrong}, {}, "job-401", verbosity=4)
     output = stdout_of(runner)
     assert runner.status == "failed"
     assert "ESTABLISH LOCAL CONNECTION" in output, "the job ran at -vvvv"
@@ -239,8 +243,7 @@ def test_private_certificate_authority_through_the_credential(tmp_path, tarball,
     pki = tmp_path / "pki"
     pki.mkdir()
     paths = make_ca_and_server_cert(pki)
-    with single_token_emulator(tmp_path / "tls-emulator", token, tls_cert=paths["cert"], tls_key=paths["key"],
-                               ca_file=paths["ca"]) as emulator:
+    with single_token_emulator(tmp_path / "tls-emulator", token, tls_cert=paths["cert"], tls_key=paths["key"], ca_file=paths["ca"]) as emulator:
         assert emulator.api_url.startswith("https://")
         inputs = {"api_url": emulator.api_url, "api_token": token}
         runner, data_dir = launch(job_template("monitor"), tmp_path, tarball, inputs, {}, "job-untrusted")
@@ -260,12 +263,13 @@ def test_compliance_job_through_ansible_runner(tmp_path, tarball, token):
     """The on-demand job: reports run now, the job waits for them and writes the evidence bundle."""
     with single_token_emulator(tmp_path / "fast-emulator", token, time_scale=600) as emulator:
         evidence = tmp_path / "evidence"
-        answers = {"compliance_collection_organizations": ["101", "102"],
-                   "compliance_collection_report_dir": str(evidence),
-                   "compliance_collection_max_failed_percent": 100,
-                   "compliance_collection_wait_timeout": 300}
-        runner, data_dir = launch(job_template("compliance"), tmp_path, tarball,
-                                  {"api_url": emulator.api_url, "api_token": token}, answers, "job-compliance")
+        answers = {
+            "compliance_collection_organizations": ["101", "102"],
+            "compliance_collection_report_dir": str(evidence),
+            "compliance_collection_max_failed_percent": 100,
+            "compliance_collection_wait_timeout": 300,
+        }
+        runner, data_dir = launch(job_template("compliance"), tmp_path, tarball, {"api_url": emulator.api_url, "api_token": token}, answers, "job-compliance")
         assert runner.status == "successful", stdout_of(runner)
         (bundle,) = evidence.iterdir()
         files = {path.name: path.read_text() for path in bundle.iterdir()}

@@ -8,8 +8,9 @@ a block neither run nor marked fails. The blocks run concurrently (a few at a ti
 module fixture; each block's test then reports its own outcome.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import collections
@@ -34,8 +35,9 @@ def test_every_block_is_run_or_marked(capsys):
         print(f"\ndoc snippets: {len(BLOCKS)} fenced blocks in README.md and docs/*.md")
         for (language, kind), count in sorted(counts.items()):
             print(f"  {language:8} {kind:20} {count}")
-    unknown = [f"{block.where} ({block.language or 'no language'}): {'; '.join(block.problems) or 'no check knows it'}"
-               for block in BLOCKS if block.kind == "unknown"]
+    unknown = [
+        f"{block.where} ({block.language or 'no language'}): {'; '.join(block.problems) or 'no check knows it'}" for block in BLOCKS if block.kind == "unknown"
+    ]
     assert not unknown, "blocks neither run nor marked 'not run (reason)':\n" + "\n".join(unknown)
     assert len(BLOCKS) >= 50, "the docs lost most of their blocks; is the fence pattern still right?"
 
@@ -43,8 +45,7 @@ def test_every_block_is_run_or_marked(capsys):
 @pytest.fixture(scope="module")
 def outcomes(request, tmp_path_factory, installed_collections):
     """Run the selected blocks, a few at a time: {block id: None, or the failure message}."""
-    wanted = {item.callspec.params["block"].id for item in request.session.items
-              if getattr(item, "callspec", None) and "block" in item.callspec.params}
+    wanted = {item.callspec.params["block"].id for item in request.session.items if getattr(item, "callspec", None) and "block" in item.callspec.params}
     base = tmp_path_factory.mktemp("doc-snippets")
     context = Context(base=base, collections=str(installed_collections), blocks=BLOCKS)
 
@@ -66,10 +67,8 @@ def outcomes(request, tmp_path_factory, installed_collections):
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         results = dict(zip((block.id for block in selected), pool.map(run, selected)))
-    slowest = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in
-                        sorted(timings.items(), key=lambda item: -item[1])[:5])
-    summary = f"doc snippets: {len(selected)} blocks run or checked in {time.monotonic() - started:.0f} s; " \
-        f"slowest: {slowest}"
+    slowest = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in sorted(timings.items(), key=lambda item: -item[1])[:5])
+    summary = f"doc snippets: {len(selected)} blocks run or checked in {time.monotonic() - started:.0f} s; " f"slowest: {slowest}"
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():  # shown even when output is captured
         print("\n" + summary)

@@ -5,8 +5,9 @@ exist, and module tasks in YAML examples may only use documented options. That
 every block runs as written is tests/ecosystem/test_doc_snippets.py.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import ast
@@ -42,8 +43,7 @@ def anchors(path: Path) -> set:
 def module_options(name: str) -> set:
     """Options (and aliases) documented for a module, its doc fragments included."""
     source = (REPO / "plugins" / "modules" / f"{name}.py").read_text()
-    (doc,) = [node.value.value for node in ast.parse(source).body
-              if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DOCUMENTATION"]
+    (doc,) = [node.value.value for node in ast.parse(source).body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DOCUMENTATION"]
     documentation = yaml.safe_load(doc)
     options = dict(documentation.get("options") or {})
     for fragment in documentation.get("extends_documentation_fragment", []):
@@ -122,8 +122,7 @@ def test_names_and_variables_exist(page):
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_module_examples_use_documented_options(page):
-    options = {f"zequenze.control.{name}": module_options(name)
-               for name in ("headless_operation", "headless_operation_info")}
+    options = {f"zequenze.control.{name}": module_options(name) for name in ("headless_operation", "headless_operation_info")}
     role_options = {}
     for specs in (REPO / "roles").glob("*/meta/argument_specs.yml"):
         role = specs.parent.parent.name

@@ -5,8 +5,9 @@ the one the image build runs after installing the collections, so running it
 on the installed tarball shows what the image would get.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import shutil
@@ -32,9 +33,19 @@ def test_builder_context_installs_the_collection_and_its_requirements(tmp_path, 
     shutil.copytree(REPO / "docs" / "execution-environment", definition)
     context = tmp_path / "context"
     subprocess.run(
-        [shutil.which("ansible-builder") or "ansible-builder", "create", "-f", str(definition / "execution-environment.yml"),
-         "--context", str(context), "--output-filename", "Containerfile"],
-        check=True, capture_output=True, text=True,
+        [
+            shutil.which("ansible-builder") or "ansible-builder",
+            "create",
+            "-f",
+            str(definition / "execution-environment.yml"),
+            "--context",
+            str(context),
+            "--output-filename",
+            "Containerfile",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     containerfile = (context / "Containerfile").read_text()
     assert "ansible-galaxy collection install" in containerfile
@@ -45,7 +56,9 @@ def test_builder_context_installs_the_collection_and_its_requirements(tmp_path, 
     # What the builder stage computes from the installed collection.
     found = subprocess.run(
         [sys.executable, str(context / "_build" / "scripts" / "introspect.py"), "introspect", str(installed_collections)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     requirements = yaml.safe_load(found.split("---", 1)[1])
     assert without_comments(requirements["python"]) == lines(REPO / "requirements.txt")

@@ -5,8 +5,9 @@ the steps with id `plan` and `apply`), run in a copy of docs/gitops standing in
 for the operator's repository.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import re
@@ -40,8 +41,9 @@ def changed_items(output: str) -> int:
 
 
 def run_step(step_id: str, repo, env) -> str:
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", workflow_step(step_id)], cwd=repo, env=env,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", workflow_step(step_id)], cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{step_id} failed:\n{output}"
     assert "Traceback" not in output
@@ -87,7 +89,8 @@ def test_plan_schedules_nothing_and_merge_applies(tmp_path, api, ansible_env):
     assert len(created) == len(declared) and api.posts() == len(declared)
     for operation in declared:
         matches = [
-            record for record in created
+            record
+            for record in created
             if record["operation_type"] == operation["operation_type"]
             and sorted(record["operation_config"]["organizations"]) == sorted(operation["organizations"])
             and same_moment(record["scheduled_for"], operation["schedule"]["execute_at"])

@@ -9,7 +9,7 @@ restart, every transition must arrive exactly once; each event's delay after its
 transition is printed. Run by the eda session of noxfile.py, which builds .venv-eda and the tree.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -43,8 +43,7 @@ KILL_AFTER = 30  # operations created before the kill
 DOWN_SECONDS = 3.0
 RUN_TIMEOUT = 100.0
 MARK = "EDA-EVENT "
-TRANSITIONS = ("operation_created", "operation_started", "operation_completed", "operation_failed",
-               "operation_cancelled")
+TRANSITIONS = ("operation_created", "operation_started", "operation_completed", "operation_failed", "operation_cancelled")
 
 
 def java_binary():
@@ -61,9 +60,11 @@ def java_binary():
         version = out.split('"')[1] if '"' in out else "0"
         if int(version.split(".")[0]) >= 17:
             return java
-    pytest.fail("ansible-rulebook needs a Java runtime 17 or newer and none was found (JAVA_HOME, "
-                "/usr/lib/jvm/java-17-openjdk-amd64, PATH): install one, e.g. "
-                "`apt-get install openjdk-17-jre-headless`, or set JAVA_HOME")
+    pytest.fail(
+        "ansible-rulebook needs a Java runtime 17 or newer and none was found (JAVA_HOME, "
+        "/usr/lib/jvm/java-17-openjdk-amd64, PATH): install one, e.g. "
+        "`apt-get install openjdk-17-jre-headless`, or set JAVA_HOME"
+    )
 
 
 def _rulebook(path, workdir):
@@ -75,8 +76,7 @@ def _rulebook(path, workdir):
     # Every rule sees every event, and a playbook run does not hold up the printing of others.
     ruleset["match_multiple_rules"] = True
     ruleset["execution_strategy"] = "parallel"
-    ruleset["rules"].append({"name": "Count every event", "condition": "event.type is defined",
-                             "action": {"debug": {"msg": MARK + "{{ event | tojson }}"}}})
+    ruleset["rules"].append({"name": "Count every event", "condition": "event.type is defined", "action": {"debug": {"msg": MARK + "{{ event | tojson }}"}}})
     target = Path(workdir) / "rulebook.yml"
     target.write_text(yaml.safe_dump(rulesets, sort_keys=False))
     return target
@@ -98,7 +98,7 @@ class Reader(threading.Thread):
             if "Waiting for events" in line:
                 self.waiting.set()
             if line.startswith(MARK):
-                self.events.put((now, json.loads(line[len(MARK):])))
+                self.events.put((now, json.loads(line[len(MARK) :])))
 
 
 class SimClock:
@@ -127,11 +127,12 @@ def _parse(text):
 
 def _create(emulator, index):
     failing = index in FAILING
-    body = {"operation_type": "status_update" if index % 2 else "inventory_audit",
-            "target_organizations": [903] if failing else [101 + index % 20],
-            "device_filters": {"types": ["router", "switch"]}}
-    answer = requests.post(emulator.operations_url, json=body, timeout=10,
-                           headers={"Authorization": "Bearer %s" % emulator.token})
+    body = {
+        "operation_type": "status_update" if index % 2 else "inventory_audit",
+        "target_organizations": [903] if failing else [101 + index % 20],
+        "device_filters": {"types": ["router", "switch"]},
+    }
+    answer = requests.post(emulator.operations_url, json=body, timeout=10, headers={"Authorization": "Bearer %s" % emulator.token})
     answer.raise_for_status()
     return answer.json()["id"]
 
@@ -160,31 +161,40 @@ def test_rulebook_rides_through_a_restart_and_tells_each_transition_once(tmp_pat
     java = java_binary()
     rulebook_bin = EDA_VENV / "bin" / "ansible-rulebook"
     if not rulebook_bin.exists():
-        pytest.fail("ansible-rulebook is not installed in %s: run make test-eda, "
-                    "which builds it from tests/eda/requirements.txt" % EDA_VENV)
+        pytest.fail("ansible-rulebook is not installed in %s: run make test-eda, " "which builds it from tests/eda/requirements.txt" % EDA_VENV)
     if not (Path(COLLECTIONS_ROOT) / "ansible_collections" / "zequenze" / "control").is_dir():
         pytest.fail("EDA_COLLECTIONS_ROOT must name the folder holding ansible_collections/zequenze/control")
     tickets = tmp_path / "tickets"
     emulator = EmulatorProcess(time_scale=TIME_SCALE, workdir=tmp_path).start()
     clock = SimClock(emulator)
     env = dict(os.environ, **emulator.environment())
-    env.update(PATH="%s:%s:%s" % (EDA_VENV / "bin", java.parent, os.environ["PATH"]),
-               JAVA_HOME=str(java.resolve().parents[1]), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
-               ANSIBLE_HOME=str(tmp_path / "ansible-home"), XDG_CACHE_HOME=str(tmp_path / "cache"),
-               ZEQUENZE_TICKET_DIR=str(tickets))
-    rulebook = _rulebook(Path(COLLECTIONS_ROOT) / "ansible_collections/zequenze/control/extensions/eda/rulebooks"
-                         "/operation_events.yml", tmp_path)
+    env.update(
+        PATH="%s:%s:%s" % (EDA_VENV / "bin", java.parent, os.environ["PATH"]),
+        JAVA_HOME=str(java.resolve().parents[1]),
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+        ANSIBLE_HOME=str(tmp_path / "ansible-home"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        ZEQUENZE_TICKET_DIR=str(tickets),
+    )
+    rulebook = _rulebook(Path(COLLECTIONS_ROOT) / "ansible_collections/zequenze/control/extensions/eda/rulebooks" "/operation_events.yml", tmp_path)
     inventory = tmp_path / "inventory.yml"
     inventory.write_text("all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
     log = open(tmp_path / "ansible-rulebook.log", "w")
-    process = subprocess.Popen([str(rulebook_bin), "--rulebook", str(rulebook), "-i", str(inventory), "-v"],
-                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, bufsize=1)
+    process = subprocess.Popen(
+        [str(rulebook_bin), "--rulebook", str(rulebook), "-i", str(inventory), "-v"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
     reader = Reader(process.stdout, log)
     reader.start()
     received = []
     restart = {}
     try:
+
         def collect(timeout):
             try:
                 received.append(reader.events.get(timeout=timeout))
@@ -256,19 +266,24 @@ def test_rulebook_rides_through_a_restart_and_tells_each_transition_once(tmp_pat
         else:
             delays.append(arrival[(op_id, kind)] - happened)
     types = [e["type"] for _t, e in received]
-    print("\nEDA rulebook figures: %d transitions of %d operations (%d created by the test), "
-          "%d lost, %d duplicated; kill -9 after %d operations, down %.1f s"
-          % (len(transitions), len(records), len(ours), len(lost), len(duplicated), KILL_AFTER,
-             restart["up"] - restart["down"]))
+    print(
+        "\nEDA rulebook figures: %d transitions of %d operations (%d created by the test), "
+        "%d lost, %d duplicated; kill -9 after %d operations, down %.1f s"
+        % (len(transitions), len(records), len(ours), len(lost), len(duplicated), KILL_AFTER, restart["up"] - restart["down"])
+    )
     if delays:
-        print("  delay after the transition (interval 1 s): median %.2f s, p95 %.2f s, max %.2f s (%d events)"
-              % (statistics.median(delays), sorted(delays)[int(len(delays) * 0.95) - 1], max(delays), len(delays)))
+        print(
+            "  delay after the transition (interval 1 s): median %.2f s, p95 %.2f s, max %.2f s (%d events)"
+            % (statistics.median(delays), sorted(delays)[int(len(delays) * 0.95) - 1], max(delays), len(delays))
+        )
     if after_restart:
-        print("  delay after the restart for the %d transitions made while the API was down or just before: max %.2f s"
-              % (len(after_restart), max(after_restart)))
-    print("  source_error events: %d, source_recovered: %d; tickets written: %s"
-          % (types.count("source_error"), types.count("source_recovered"),
-             sorted(p.name for p in tickets.iterdir()) if tickets.is_dir() else []))
+        print(
+            "  delay after the restart for the %d transitions made while the API was down or just before: max %.2f s" % (len(after_restart), max(after_restart))
+        )
+    print(
+        "  source_error events: %d, source_recovered: %d; tickets written: %s"
+        % (types.count("source_error"), types.count("source_recovered"), sorted(p.name for p in tickets.iterdir()) if tickets.is_dir() else [])
+    )
 
     assert len(transitions) >= 200
     assert not lost, "transitions never told: %s" % lost[:10]
@@ -276,8 +291,9 @@ def test_rulebook_rides_through_a_restart_and_tells_each_transition_once(tmp_pat
     assert types.count("source_error") >= 1 and types.count("source_recovered") >= 1
     # The rules fired: each failed operation has its ticket, a completed one was notified.
     failed = [i for i in ours if by_id[i]["status"] == "failed"]
-    assert failed and all((tickets / ("operation-%s.json" % i)).exists() for i in failed), \
-        "no ticket for a failed operation; see %s" % (tmp_path / "ansible-rulebook.log")
+    assert failed and all((tickets / ("operation-%s.json" % i)).exists() for i in failed), "no ticket for a failed operation; see %s" % (
+        tmp_path / "ansible-rulebook.log"
+    )
     ticket = json.loads((tickets / ("operation-%s.json" % failed[0])).read_text())
     assert ticket["failed_operation"]["organizations"] == [903] and ticket["rescheduled_operation"]
     rescheduled = by_id[str(ticket["rescheduled_operation"])]

@@ -2,7 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The release tarball: what went into it, no secrets, and every plugin, role and playbook usable
 from an install of it with the ansible-core under test, so a packaging mistake fails CI."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -16,8 +18,7 @@ from tests.support import tarball
 from tests.support.paths import REPO
 
 COLLECTION = "zequenze.control"
-PLUGIN_DIRS = {"module": "modules", "filter": "filter", "test": "test", "lookup": "lookup",
-               "inventory": "inventory", "callback": "callback"}
+PLUGIN_DIRS = {"module": "modules", "filter": "filter", "test": "test", "lookup": "lookup", "inventory": "inventory", "callback": "callback"}
 # Changelog fragments are named by topic, and a topic may be "token-...".
 KEY_OR_TOKEN_FILE = re.compile(r"\.(pem|key|p12|pfx|crt)$|(^|/)\.env$|(^|/)tokens?[^/]*\.ya?ml$", re.I)
 SECRET_PATTERNS = {
@@ -81,16 +82,19 @@ def test_tarball_holds_what_a_release_needs(built):
 
 
 def test_no_key_certificate_or_token_files(built):
-    found = [name for name in tarball.members(built.tarball)
-             if not name.startswith("changelogs/fragments/") and KEY_OR_TOKEN_FILE.search(name)]
+    found = [name for name in tarball.members(built.tarball) if not name.startswith("changelogs/fragments/") and KEY_OR_TOKEN_FILE.search(name)]
     assert not found, "key, certificate or token files in the tarball: %s" % ", ".join(found)
 
 
 @pytest.mark.parametrize("what", sorted(SECRET_PATTERNS))
 def test_nothing_that_looks_like_a_secret(built, what):
     pattern = re.compile(SECRET_PATTERNS[what])
-    found = ["%s:%d: %s" % (name, number, line[:200]) for name, text in text_files(built.tarball)
-             for number, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+    found = [
+        "%s:%d: %s" % (name, number, line[:200])
+        for name, text in text_files(built.tarball)
+        for number, line in enumerate(text.splitlines(), 1)
+        if pattern.search(line)
+    ]
     token = os.environ.get("ZEQUENZE_API_TOKEN")
     if token:
         found += ["%s: the token in ZEQUENZE_API_TOKEN" % name for name, text in text_files(built.tarball) if token in text]

@@ -1,6 +1,7 @@
 """Reliability suite fixtures: the figures printed in its summary (helpers: tests.support.reliability)."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest

@@ -1,7 +1,8 @@
 """Concurrency: eight nightly playbook runs at once, for eight different windows: eight operations, no errors."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import collections
@@ -18,12 +19,19 @@ def test_eight_playbooks_at_once(tmp_path, figure):
     windows = pick_windows(random.Random(8), RUNS)
     with EmulatorProcess(workdir=tmp_path) as emulator:
         started = time.monotonic()
-        processes = [start_playbook("nightly_inventory_sync", {
-            "nightly_inventory_sync_organizations": w["organizations"],
-            "nightly_inventory_sync_organizations_per_operation": len(w["organizations"]),  # one operation a run
-            "nightly_inventory_sync_window_start": w["start"],
-            "nightly_inventory_sync_timezone": w["zone"],
-        }, emulator.environment()) for w in windows]
+        processes = [
+            start_playbook(
+                "nightly_inventory_sync",
+                {
+                    "nightly_inventory_sync_organizations": w["organizations"],
+                    "nightly_inventory_sync_organizations_per_operation": len(w["organizations"]),  # one operation a run
+                    "nightly_inventory_sync_window_start": w["start"],
+                    "nightly_inventory_sync_timezone": w["zone"],
+                },
+                emulator.environment(),
+            )
+            for w in windows
+        ]
         try:
             runs = [finish(p, max(1.0, DEADLINE - (time.monotonic() - started))) for p in processes]
         finally:
@@ -47,6 +55,5 @@ def test_eight_playbooks_at_once(tmp_path, figure):
     assert "Traceback" not in log, log[-4000:]
     assert len(records) == RUNS, records
     assert len(identities) == RUNS and max(identities.values()) == 1, identities
-    assert sorted(r["scheduled_for"] for r in records) == sorted(
-        w["instant"].strftime("%Y-%m-%dT%H:%M:%SZ") for w in windows)
+    assert sorted(r["scheduled_for"] for r in records) == sorted(w["instant"].strftime("%Y-%m-%dT%H:%M:%SZ") for w in windows)
     assert all("changed=1" in r.stdout for r in runs)

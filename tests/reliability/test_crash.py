@@ -7,8 +7,9 @@ either rides through (connection refused is retried within its deadline) or fail
 cause, without a traceback.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import datetime
@@ -18,10 +19,10 @@ import requests
 from tests.support.reliability import CAUSE, TRACEBACK, EmulatorProcess, all_operations, finish, scale, start_playbook
 
 KILLS = scale(5, 12)
-TIME_SCALE = 200          # 200 simulated seconds per real second
-KILL_EVERY = 2.5          # real seconds between kills
-DOWN_FOR = 0.4            # real seconds the API stays down before the restart begins
-PLAYBOOK_DEADLINE = 240   # real seconds; the playbook's own wait_timeout is below it
+TIME_SCALE = 200  # 200 simulated seconds per real second
+KILL_EVERY = 2.5  # real seconds between kills
+DOWN_FOR = 0.4  # real seconds the API stays down before the restart begins
+PLAYBOOK_DEADLINE = 240  # real seconds; the playbook's own wait_timeout is below it
 STATUS_ORDER = {"scheduled": 0, "in_progress": 1, "completed": 2, "failed": 2, "cancelled": 2}
 # Simulated seconds the clock may fall short of (real downtime x TIME_SCALE) across a restart. The
 # measurement itself only errs the other way (/healthz is read before the real start and after the
@@ -30,17 +31,21 @@ CLOCK_TOLERANCE = 40
 
 
 def create(session: requests.Session, emulator: EmulatorProcess, organizations: list) -> dict:
-    answer = session.post(emulator.operations_url, timeout=10, json={
-        "operation_type": "inventory_audit", "target_organizations": organizations,
-        "options": {"timeout_minutes": 1440}})
+    answer = session.post(
+        emulator.operations_url,
+        timeout=10,
+        json={"operation_type": "inventory_audit", "target_organizations": organizations, "options": {"timeout_minutes": 1440}},
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()
 
 
 def snapshot(session: requests.Session, emulator: EmulatorProcess, refresh: bool = True) -> dict:
     """{id: (status rank, processed devices, progress)} for every operation, refreshed or as stored."""
-    return {r["id"]: (STATUS_ORDER.get(r["status"], 0), r["processed_devices"], r["progress"])
-            for r in all_operations(emulator, emulator.token, update_status=refresh)}
+    return {
+        r["id"]: (STATUS_ORDER.get(r["status"], 0), r["processed_devices"], r["progress"])
+        for r in all_operations(emulator, emulator.token, update_status=refresh)
+    }
 
 
 def simulated_now(emulator: EmulatorProcess) -> float:
@@ -108,8 +113,7 @@ def test_kill_9_while_operations_run_and_a_playbook_waits(tmp_path, figure):
                 session = requests.Session()
                 session.headers["Authorization"] = f"Bearer {emulator.token}"
                 stored_after = snapshot(session, emulator, refresh=False)
-                stored_backwards += [(i, stored_before[i], stored_after[i]) for i in stored_before
-                                     if i in stored_after and stored_after[i] < stored_before[i]]
+                stored_backwards += [(i, stored_before[i], stored_after[i]) for i in stored_before if i in stored_after and stored_after[i] < stored_before[i]]
                 after = snapshot(session, emulator)
                 lost += [i for i in answered if i not in after]
                 backwards += [(i, before[i], after[i]) for i in before if i in after and after[i] < before[i]]

@@ -7,7 +7,7 @@ folder, one lock) make one operation per identity; runs that share no cache fold
 report every duplicate they make.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -22,15 +22,13 @@ from tests.support.reliability import BIN, TRACEBACK, EmulatorProcess, all_opera
 
 MODULE = "zequenze.control.headless_operation"
 # One identity per test run: scheduled, so that any state of it satisfies a rerun.
-BASE_TASK = {"operation_type": "inventory_audit", "organizations": [104],
-             "schedule": {"execute_at": "2031-06-01T02:00:00Z"}}
+BASE_TASK = {"operation_type": "inventory_audit", "organizations": [104], "schedule": {"execute_at": "2031-06-01T02:00:00Z"}}
 
 
 def start_task(args: dict, api_env: dict, env: dict | None = None) -> subprocess.Popen:
     """`ansible localhost -m headless_operation -a JSON` in the background."""
     command = [str(BIN / "ansible"), "localhost", "-m", MODULE, "-a", json.dumps(args)]
-    return subprocess.Popen(command, env=ansible_env(api_env, env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, stdin=subprocess.DEVNULL)
+    return subprocess.Popen(command, env=ansible_env(api_env, env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
 
 
 def result_of(process: subprocess.Popen, timeout: float = 240) -> dict:
@@ -58,15 +56,19 @@ def faulty(tmp_path, text: str) -> EmulatorProcess:
     return EmulatorProcess(faults=path, workdir=tmp_path)
 
 
-@pytest.mark.parametrize("faults, options", [
-    ("save_then_503: 1.0\nretry_after_seconds: 1\n", {}),
-    ("save_then_429: 1.0\nretry_after_seconds: 2\n", {}),
-    ("save_then_500: 1.0\n", {}),
-    ("save_then_reset: 1.0\n", {}),
-    ("late_save: {delay_ms: 2500}\n", {"timeout": 1}),
-    ("listing_lag_seconds: 3\n", {}),
-    ("late_save: {delay_ms: 2000}\nlisting_lag_seconds: 2\n", {"timeout": 1}),
-], ids=["save-503", "save-429", "save-500", "save-reset", "late-save", "listing-lag", "late-and-lagging"])
+@pytest.mark.parametrize(
+    "faults, options",
+    [
+        ("save_then_503: 1.0\nretry_after_seconds: 1\n", {}),
+        ("save_then_429: 1.0\nretry_after_seconds: 2\n", {}),
+        ("save_then_500: 1.0\n", {}),
+        ("save_then_reset: 1.0\n", {}),
+        ("late_save: {delay_ms: 2500}\n", {"timeout": 1}),
+        ("listing_lag_seconds: 3\n", {}),
+        ("late_save: {delay_ms: 2000}\nlisting_lag_seconds: 2\n", {"timeout": 1}),
+    ],
+    ids=["save-503", "save-429", "save-500", "save-reset", "late-save", "listing-lag", "late-and-lagging"],
+)
 def test_one_operation_whatever_the_answer(tmp_path, figure, faults, options):
     task = dict(BASE_TASK, settle_time=8, **options)
     with faulty(tmp_path, faults) as emulator:
@@ -102,8 +104,7 @@ def test_an_undecidable_create_fails_and_the_rerun_adopts_it(tmp_path):
 
 
 def pair_tasks(count: int) -> list:
-    return [dict(BASE_TASK, organizations=[101 + n % 20], schedule={"execute_at": "2031-07-%02dT03:00:00Z" % (1 + n)})
-            for n in range(count)]
+    return [dict(BASE_TASK, organizations=[101 + n % 20], schedule={"execute_at": "2031-07-%02dT03:00:00Z" % (1 + n)}) for n in range(count)]
 
 
 def run_pairs(emulator, tasks, cache_dirs):
@@ -111,8 +112,7 @@ def run_pairs(emulator, tasks, cache_dirs):
     processes = []
     for number, task in enumerate(tasks):
         for side in (0, 1):
-            processes.append((number, start_task(task, emulator.environment(),
-                                                 {"ZEQUENZE_CACHE_DIR": str(cache_dirs(number, side))})))
+            processes.append((number, start_task(task, emulator.environment(), {"ZEQUENZE_CACHE_DIR": str(cache_dirs(number, side))})))
     return [(number, result_of(process, 300)) for number, process in processes]
 
 

@@ -6,8 +6,9 @@ credential and nothing else, a foreign host received no credential at all, and n
 token (6 characters or more) appears in any output.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import secrets
@@ -27,7 +28,7 @@ ENDPOINT = "/api/v1/inventory_device_serial_headless_operation/"
 
 def token_pieces(text: str) -> list:
     """The pieces of the token (WINDOW characters or more) that text contains."""
-    return sorted({TOKEN[i:i + WINDOW] for i in range(len(TOKEN) - WINDOW + 1) if TOKEN[i:i + WINDOW] in text})
+    return sorted({TOKEN[i : i + WINDOW] for i in range(len(TOKEN) - WINDOW + 1) if TOKEN[i : i + WINDOW] in text})
 
 
 def netrc_for(tmp_path, *hosts) -> str:
@@ -38,8 +39,7 @@ def netrc_for(tmp_path, *hosts) -> str:
 
 
 def info(server_url: str, env: dict, **args):
-    return run_adhoc("zequenze.control.headless_operation_info", args,
-                     {"ZEQUENZE_API_URL": server_url, "ZEQUENZE_API_TOKEN": TOKEN}, env=dict(DEBUG, **env))
+    return run_adhoc("zequenze.control.headless_operation_info", args, {"ZEQUENZE_API_URL": server_url, "ZEQUENZE_API_TOKEN": TOKEN}, env=dict(DEBUG, **env))
 
 
 def assert_no_token_piece(run):
@@ -85,8 +85,10 @@ def test_an_error_page_echoing_the_header_shows_no_piece_of_the_token(offset):
     """A non-JSON error page echoing Authorization near the 500-character cut once leaked the token's start."""
     with RecordingServer() as api:
         api.answer = lambda path, headers: (
-            502, {"Content-Type": "text/html"},
-            "<html>" + "x" * offset + "Authorization: " + headers.get("Authorization", "") + "</html>")
+            502,
+            {"Content-Type": "text/html"},
+            "<html>" + "x" * offset + "Authorization: " + headers.get("Authorization", "") + "</html>",
+        )
         run = info(api.url, {"ZEQUENZE_MAX_RETRIES": "0"})
     assert run.rc != 0 and "HTTP 502" in run.output, run.describe()
     assert_no_token_piece(run)
@@ -96,14 +98,11 @@ def test_an_error_page_echoing_the_header_shows_no_piece_of_the_token(offset):
 def test_shipped_playbooks_under_ansible_debug_show_no_piece_of_the_token(tmp_path, figure, playbook):
     extra = {"monitor_operations_overdue_minutes": 100000, "monitor_operations_stalled_minutes": 100000}
     if playbook == "nightly_inventory_sync":
-        extra = {"nightly_inventory_sync_organizations": [102],
-                 "nightly_inventory_sync_summary_file": str(tmp_path / "summary.json")}
+        extra = {"nightly_inventory_sync_organizations": [102], "nightly_inventory_sync_summary_file": str(tmp_path / "summary.json")}
     log_path = tmp_path / "ansible.log"
-    with EmulatorProcess(tokens=write_tokens(tmp_path / "tokens.yml", {TOKEN: "*"}), token=TOKEN,
-                         time_scale=3600) as emulator:
+    with EmulatorProcess(tokens=write_tokens(tmp_path / "tokens.yml", {TOKEN: "*"}), token=TOKEN, time_scale=3600) as emulator:
         started = time.monotonic()
-        run = run_playbook(playbook, extra, emulator.environment(), verbosity=4,
-                           env=dict(DEBUG, ANSIBLE_LOG_PATH=str(log_path)), timeout=300)
+        run = run_playbook(playbook, extra, emulator.environment(), verbosity=4, env=dict(DEBUG, ANSIBLE_LOG_PATH=str(log_path)), timeout=300)
         figure(f"{playbook} at -vvvv + ANSIBLE_DEBUG=1 (s)", round(time.monotonic() - started, 1))
     places = {"output": run.output, "log": log_path.read_text(errors="replace")}
     pieces = {where: token_pieces(text) for where, text in places.items() if token_pieces(text)}

@@ -7,8 +7,9 @@ operation a run reported is there (and repeats of a window reported the same one
 traceback anywhere, every failed run names its cause, at least 95% of runs succeed.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import collections
@@ -38,17 +39,21 @@ def test_nightly_playbook_soak_under_faults(tmp_path, figure):
     started = time.monotonic()
     with EmulatorProcess(faults="flaky", seed=FAULT_SEED, workdir=tmp_path) as emulator:
         for number, index in enumerate(plan):
-            assert time.monotonic() - started < TIME_BUDGET, (
-                f"soak exceeded its {TIME_BUDGET} s bound after {number} of {RUNS} runs")
+            assert time.monotonic() - started < TIME_BUDGET, f"soak exceeded its {TIME_BUDGET} s bound after {number} of {RUNS} runs"
             window = windows[index]
             summary_file = tmp_path / f"run-{number}.json"
-            run = run_playbook("nightly_inventory_sync", {
-                "nightly_inventory_sync_organizations": window["organizations"],
-                "nightly_inventory_sync_organizations_per_operation": ORGANIZATIONS_PER_OPERATION,
-                "nightly_inventory_sync_window_start": window["start"],
-                "nightly_inventory_sync_timezone": window["zone"],
-                "nightly_inventory_sync_summary_file": str(summary_file),
-            }, emulator.environment(), timeout=300)
+            run = run_playbook(
+                "nightly_inventory_sync",
+                {
+                    "nightly_inventory_sync_organizations": window["organizations"],
+                    "nightly_inventory_sync_organizations_per_operation": ORGANIZATIONS_PER_OPERATION,
+                    "nightly_inventory_sync_window_start": window["start"],
+                    "nightly_inventory_sync_timezone": window["zone"],
+                    "nightly_inventory_sync_summary_file": str(summary_file),
+                },
+                emulator.environment(),
+                timeout=300,
+            )
             summary = json.loads(summary_file.read_text()) if run.rc == 0 else None
             outcomes.append((index, run, summary))
         emulator.stop()
@@ -67,8 +72,7 @@ def test_nightly_playbook_soak_under_faults(tmp_path, figure):
     by_identity = collections.Counter(identity(r) for r in records)
     duplicates = {k: n for k, n in by_identity.items() if n > 1}
     soak_instants = {w["instant"] for w in windows}
-    strays = [r["id"] for r in records
-              if datetime.datetime.fromisoformat(r["scheduled_for"].replace("Z", "+00:00")) not in soak_instants]
+    strays = [r["id"] for r in records if datetime.datetime.fromisoformat(r["scheduled_for"].replace("Z", "+00:00")) not in soak_instants]
 
     # Every operation a successful run reported is present, and repeats reported the same ones.
     by_id = {r["id"]: r for r in records}
@@ -107,8 +111,7 @@ def test_nightly_playbook_soak_under_faults(tmp_path, figure):
     assert "Traceback" not in fault_log and "Traceback" not in clean_log, fault_log[-4000:]
     for index, run, _summary in failed:
         messages = [m for m in run.failure_messages() if m]
-        assert messages and all(CAUSE.search(m) for m in messages), (
-            f"a failed run does not name its cause:\n{run.describe()}")
+        assert messages and all(CAUSE.search(m) for m in messages), f"a failed run does not name its cause:\n{run.describe()}"
     assert len(succeeded) >= 0.95 * RUNS, "\n\n".join(o[1].describe() for o in failed)
     assert not duplicates, duplicates
     assert not lost, lost

@@ -7,8 +7,9 @@ api_url, as docs/connection.md says: every operation is listed, and the capture 
 token, indeed no request at all.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -65,8 +66,7 @@ def proxy_handler(upstream: str, foreign_origin: str, pages: list):
 
     class Proxy(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
-            answer = session.get(upstream + self.path, headers={"Authorization": self.headers.get("Authorization", "")},
-                                 timeout=30)
+            answer = session.get(upstream + self.path, headers={"Authorization": self.headers.get("Authorization", "")}, timeout=30)
             body = answer.content
             if answer.status_code == 200 and answer.headers.get("content-type", "").startswith("application/json"):
                 page = answer.json()
@@ -96,9 +96,11 @@ def servers(tmp_path):
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {TOKEN}"
         for i in range(OPERATIONS):
-            answer = session.post(emulator.operations_url, timeout=10, json={
-                "operation_type": "inventory_audit", "target_organizations": [101 + i],
-                "schedule": {"execute_at": "2031-01-01T02:00:00Z"}})
+            answer = session.post(
+                emulator.operations_url,
+                timeout=10,
+                json={"operation_type": "inventory_audit", "target_organizations": [101 + i], "schedule": {"execute_at": "2031-01-01T02:00:00Z"}},
+            )
             assert answer.status_code == 201, answer.text
         capture = Server(CAPTURE_HOST, capture_handler(seen))
         proxy = Server("127.0.0.1", proxy_handler(emulator.base_url, capture.origin, pages))

@@ -9,7 +9,7 @@
 Speed goals are figures here, not timed assertions: the asserts are on outcomes and on generous bounds.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -47,8 +47,12 @@ def post_raw(emulator, headers: str, chunks, limit_seconds=60.0) -> tuple:
     started = time.monotonic()
     sent = 0
     with socket.create_connection(("127.0.0.1", emulator.port), timeout=10) as sock:
-        sock.sendall((f"POST {ENDPOINT} HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n"
-                      f"Authorization: Bearer demo-token\r\nContent-Type: application/json\r\n{headers}\r\n").encode())
+        sock.sendall(
+            (
+                f"POST {ENDPOINT} HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n"
+                f"Authorization: Bearer demo-token\r\nContent-Type: application/json\r\n{headers}\r\n"
+            ).encode()
+        )
         sock.setblocking(False)
         answer = b""
         for chunk in chunks:
@@ -101,11 +105,11 @@ def test_a_400_mb_post_is_refused_with_bounded_memory(figure):
 
 
 def test_60000_organizations_are_refused_while_healthz_answers(figure):
-    body = json.dumps({"operation_type": "bulk_serial_sync",
-                       "target_organizations": [1000000 + i % 1000 for i in range(60000)]})
+    body = json.dumps({"operation_type": "bulk_serial_sync", "target_organizations": [1000000 + i % 1000 for i in range(60000)]})
     latencies = []
     stop = threading.Event()
     with EmulatorProcess() as emulator:
+
         def probe():
             session = requests.Session()
             for _probe in range(2000):  # bounded in count, and by the stop event
@@ -115,12 +119,14 @@ def test_60000_organizations_are_refused_while_healthz_answers(figure):
                 session.get(emulator.base_url + "/healthz", timeout=30).raise_for_status()
                 latencies.append(time.monotonic() - started)
                 time.sleep(0.01)
+
         prober = threading.Thread(target=probe, daemon=True)
         prober.start()
         time.sleep(0.2)
         started = time.monotonic()
-        answer = requests.post(emulator.operations_url, data=body, timeout=60,
-                               headers={"Authorization": "Bearer demo-token", "Content-Type": "application/json"})
+        answer = requests.post(
+            emulator.operations_url, data=body, timeout=60, headers={"Authorization": "Bearer demo-token", "Content-Type": "application/json"}
+        )
         took = time.monotonic() - started
         time.sleep(0.2)
         stop.set()
@@ -133,41 +139,48 @@ def test_60000_organizations_are_refused_while_healthz_answers(figure):
 
 
 def test_a_large_invalid_body_gives_a_small_answer(figure):
-    body = json.dumps({"operation_type": "x", "target_organizations": ["not-an-id-" + "x" * 40] * 7000,
-                       "device_filters": {"types": ["toaster" * 10] * 7000}})  # just under the 1 MiB limit
+    body = json.dumps(
+        {"operation_type": "x", "target_organizations": ["not-an-id-" + "x" * 40] * 7000, "device_filters": {"types": ["toaster" * 10] * 7000}}
+    )  # just under the 1 MiB limit
     with EmulatorProcess() as emulator:
-        answer = requests.post(emulator.operations_url, data=body, timeout=60,
-                               headers={"Authorization": "Bearer demo-token", "Content-Type": "application/json"})
+        answer = requests.post(
+            emulator.operations_url, data=body, timeout=60, headers={"Authorization": "Bearer demo-token", "Content-Type": "application/json"}
+        )
     figure(f"invalid {len(body) / 1e6:.2f} MB body: 422 answer bytes (before: 30 MB for 1 MB)", len(answer.content))
     assert answer.status_code == 422 and len(answer.content) < 20000
 
 
 def run_info_against(server) -> object:
-    return run_adhoc("zequenze.control.headless_operation_info", {"operation_type": "bulk_serial_sync"},
-                     {"ZEQUENZE_API_URL": server.url, "ZEQUENZE_API_TOKEN": "hostile-test-token",
-                      "ZEQUENZE_MAX_RETRIES": "0"}, timeout=300)
+    return run_adhoc(
+        "zequenze.control.headless_operation_info",
+        {"operation_type": "bulk_serial_sync"},
+        {"ZEQUENZE_API_URL": server.url, "ZEQUENZE_API_TOKEN": "hostile-test-token", "ZEQUENZE_MAX_RETRIES": "0"},
+        timeout=300,
+    )
 
 
 def test_an_endless_next_chain_fails_clearly(figure):
     with RecordingServer() as api:
+
         def endless(path, _headers):
             page = int(path.rsplit("page=", 1)[1]) if "page=" in path else 1
             record = {"id": str(page), "status": "scheduled", "operation_type": "bulk_serial_sync"}
-            return (200, {"Content-Type": "application/json"},
-                    json.dumps({"count": 3, "results": [record], "next": f"{api.url}{ENDPOINT}?page={page + 1}"}))
+            return (200, {"Content-Type": "application/json"}, json.dumps({"count": 3, "results": [record], "next": f"{api.url}{ENDPOINT}?page={page + 1}"}))
+
         api.answer = endless
         run = run_info_against(api)
-    figure("endless next chain: GETs, s to a clear failure (before: 646 GETs in 30 s, still going)",
-           f"{len(api.seen)} GETs, {run.elapsed:.1f} s")
+    figure("endless next chain: GETs, s to a clear failure (before: 646 GETs in 30 s, still going)", f"{len(api.seen)} GETs, {run.elapsed:.1f} s")
     assert run.rc != 0 and "stopping instead of paging on" in run.output, run.describe()
     assert run.elapsed < 60 and "Traceback" not in run.output
 
 
 def test_a_200_mb_answer_fails_clearly(figure):
     with RecordingServer() as api:
+
         def huge(_path, _headers):
             head = b'{"count": 1, "next": null, "results": [{"id": "1", "operation_type": "'
             return 200, {"Content-Type": "application/json"}, (head if i == 0 else b"x" * MIB for i in range(200))
+
         api.answer = huge
         run = run_info_against(api)
     figure("200 MB answer: s to a clear failure (before: read whole, 634 MiB peak)", round(run.elapsed, 1))
@@ -183,7 +196,9 @@ def test_generated_api_records_through_every_reader(capsys, figure):
 
 
 def test_generated_argument_sets_through_both_modules(capsys, figure):
-    for name, check in (("headless_operation", argument_checks.check_headless_operation),
-                        ("headless_operation_info", argument_checks.check_headless_operation_info)):
+    for name, check in (
+        ("headless_operation", argument_checks.check_headless_operation),
+        ("headless_operation_info", argument_checks.check_headless_operation_info),
+    ):
         counts = check(capsys, ARGUMENT_COUNT)
         figure(f"{name} argument sets: exit / fail_json / ansible-core raised", "%(exit)d / %(fail)d / %(core)d" % counts)

@@ -5,8 +5,9 @@ authenticated with the emulator's token. Zero 5xx answers, and zero responses th
 document: undocumented status codes, wrong content types, bodies that do not match the schema.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import collections
@@ -51,21 +52,18 @@ def operations(schema):
 
 @pytest.mark.parametrize("mode", MODES, ids=lambda m: m.value)
 def test_fuzz_every_operation(emulator, schema, mode, figure):
-    tally = {"requests": 0, "statuses": collections.Counter(), "failures": [], "unfuzzable": [],
-             "per_operation": collections.Counter()}
+    tally = {"requests": 0, "statuses": collections.Counter(), "failures": [], "unfuzzable": [], "per_operation": collections.Counter()}
     session = requests.Session()
     headers = {"Authorization": f"Bearer {emulator.token}"}
     found = operations(schema)
     assert API_OPERATIONS <= {operation.label for operation in found}, sorted(o.label for o in found)
     for operation in found:
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not FULL,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not FULL, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy(generation_mode=mode))
         def fuzz(case):
             # The document's bearer scheme makes schemathesis invent a token: send the real one.
-            case.headers = {**{k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"},
-                            **headers}
+            case.headers = {**{k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}, **headers}
             response = case.call(base_url=emulator.base_url, session=session, timeout=30)
             tally["requests"] += 1
             tally["per_operation"][operation.label] += 1
@@ -73,8 +71,7 @@ def test_fuzz_every_operation(emulator, schema, mode, figure):
             try:
                 case.validate_response(response, checks=CHECKS)
             except Exception as failure:  # schemathesis raises a group of named failures
-                tally["failures"].append(f"{operation.label} [{mode.value}] -> {response.status_code}: "
-                                         f"{str(failure)[:1500]}")
+                tally["failures"].append(f"{operation.label} [{mode.value}] -> {response.status_code}: " f"{str(failure)[:1500]}")
 
         try:
             fuzz()
@@ -90,8 +87,7 @@ def test_fuzz_every_operation(emulator, schema, mode, figure):
     figure(f"{mode.value}: responses breaking the schema (all checks)", len(tally["failures"]))
     assert tally["requests"] >= EXAMPLES
     assert not API_OPERATIONS & set(tally["unfuzzable"]), f"API operations left unfuzzed: {tally['unfuzzable']}"
-    short = {label: tally["per_operation"][label] for label in API_OPERATIONS
-             if tally["per_operation"][label] < MIN_PER_API_OPERATION}
+    short = {label: tally["per_operation"][label] for label in API_OPERATIONS if tally["per_operation"][label] < MIN_PER_API_OPERATION}
     assert not short, f"API operations fuzzed with fewer than {MIN_PER_API_OPERATION} requests: {short}"
     assert tally["statuses"][200] + tally["statuses"][201] > 0, tally["statuses"]  # not all refused at the door
     assert server_errors == 0, tally["failures"][:5]

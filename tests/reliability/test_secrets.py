@@ -4,8 +4,9 @@ A distinctive random token must appear zero times in stdout, stderr, Ansible's l
 (ANSIBLE_LOG_PATH), every report file the run wrote, and the emulator's log.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import pytest
@@ -25,8 +26,7 @@ SCENARIOS = {
     "tls": ({"tokens": {TOKEN: "*"}, "tls": True}, {"ZEQUENZE_MAX_RETRIES": "1"}, "certificate"),
 }
 # Which playbooks can meet each failure (the monitor only reads: no 403 or 422 is possible there).
-PROVOKES = {"403": {"nightly_inventory_sync", "compliance_collection"},
-            "422": {"nightly_inventory_sync", "compliance_collection"}}
+PROVOKES = {"403": {"nightly_inventory_sync", "compliance_collection"}, "422": {"nightly_inventory_sync", "compliance_collection"}}
 
 
 def cases():
@@ -44,13 +44,21 @@ def cases():
 def extra_vars(playbook: str, scenario: str, reports) -> dict:
     bad_types = ["toaster"] if scenario == "422" else []
     if playbook == "nightly_inventory_sync":
-        return {"nightly_inventory_sync_organizations": [102, 103], "nightly_inventory_sync_device_types": bad_types,
-                "nightly_inventory_sync_summary_file": str(reports / "nightly-summary.json")}
+        return {
+            "nightly_inventory_sync_organizations": [102, 103],
+            "nightly_inventory_sync_device_types": bad_types,
+            "nightly_inventory_sync_summary_file": str(reports / "nightly-summary.json"),
+        }
     if playbook == "compliance_collection":
-        return {"compliance_collection_organizations": [102], "compliance_collection_device_types": bad_types,
-                "compliance_collection_report_dir": str(reports), "compliance_collection_wait_timeout": 60,
-                "compliance_collection_report_interval": 5, "compliance_collection_max_failed_percent": 100,
-                "compliance_collection_timeout_minutes": 1440}
+        return {
+            "compliance_collection_organizations": [102],
+            "compliance_collection_device_types": bad_types,
+            "compliance_collection_report_dir": str(reports),
+            "compliance_collection_wait_timeout": 60,
+            "compliance_collection_report_interval": 5,
+            "compliance_collection_max_failed_percent": 100,
+            "compliance_collection_timeout_minutes": 1440,
+        }
     return {"monitor_operations_overdue_minutes": 100000, "monitor_operations_stalled_minutes": 100000}
 
 
@@ -66,14 +74,13 @@ def test_token_never_shown(tmp_path, figure, playbook, scenario):
     reports = tmp_path / "reports"
     reports.mkdir()
     log_path = tmp_path / "ansible.log"
-    with EmulatorProcess(tokens=tokens, token=TOKEN, faults=faults, time_scale=3600,
-                         tls_cert=tls.get("cert"), tls_key=tls.get("key")) as emulator:
-        run = run_playbook(playbook, extra_vars(playbook, scenario, reports), emulator.environment(), verbosity=4,
-                           env=dict(env, ANSIBLE_LOG_PATH=str(log_path)), timeout=240)
+    with EmulatorProcess(tokens=tokens, token=TOKEN, faults=faults, time_scale=3600, tls_cert=tls.get("cert"), tls_key=tls.get("key")) as emulator:
+        run = run_playbook(
+            playbook, extra_vars(playbook, scenario, reports), emulator.environment(), verbosity=4, env=dict(env, ANSIBLE_LOG_PATH=str(log_path)), timeout=240
+        )
         emulator_log = emulator.log()
 
-    places = {"stdout": run.stdout, "stderr": run.stderr, "ANSIBLE_LOG_PATH": log_path.read_text(errors="replace"),
-              "emulator log": emulator_log}
+    places = {"stdout": run.stdout, "stderr": run.stderr, "ANSIBLE_LOG_PATH": log_path.read_text(errors="replace"), "emulator log": emulator_log}
     for path in sorted(p for p in reports.rglob("*") if p.is_file()):
         places[str(path.relative_to(tmp_path))] = path.read_text(errors="replace")
     leaks = {where: text.count(TOKEN) for where, text in places.items() if TOKEN in text}

@@ -5,8 +5,9 @@ pass, validate_certs: false passes with a warning. A REQUESTS_CA_BUNDLE in the e
 (common on corporate machines) must not override either setting.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import certifi
@@ -25,8 +26,10 @@ def https(tmp_path_factory):
 
 
 # An unrelated bundle in REQUESTS_CA_BUNDLE, as a corporate proxy setup leaves it.
-ENVIRONMENTS = {"clean": {"REQUESTS_CA_BUNDLE": None, "CURL_CA_BUNDLE": None},
-                "REQUESTS_CA_BUNDLE set": {"REQUESTS_CA_BUNDLE": certifi.where(), "CURL_CA_BUNDLE": None}}
+ENVIRONMENTS = {
+    "clean": {"REQUESTS_CA_BUNDLE": None, "CURL_CA_BUNDLE": None},
+    "REQUESTS_CA_BUNDLE set": {"REQUESTS_CA_BUNDLE": certifi.where(), "CURL_CA_BUNDLE": None},
+}
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)

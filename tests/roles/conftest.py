@@ -2,7 +2,8 @@
 run by FQCN from the collection as installed from its tarball (the harness builds and
 installs it and passes the path in ZEQUENZE_TEST_COLLECTIONS_PATH)."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest

@@ -2,8 +2,9 @@
 the HTML table and charts agree with compliance.json, SHA256SUMS verifies, the CSV agrees,
 nothing points outside the file, and the token is nowhere."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import csv
@@ -25,18 +26,20 @@ ORGANIZATIONS = [103, 101, 102]
 @pytest.fixture(scope="module")
 def bundle(playbooks, tmp_path_factory):
     report_dir = tmp_path_factory.mktemp("reports")
-    result = playbooks.run("compliance_collection", {
-        "compliance_collection_organizations": ORGANIZATIONS,
-        "compliance_collection_report_dir": str(report_dir),
-        "compliance_collection_timeout_minutes": 1440,
-        "compliance_collection_report_interval": 5,
-        "compliance_collection_max_failed_percent": 50,
-    })
+    result = playbooks.run(
+        "compliance_collection",
+        {
+            "compliance_collection_organizations": ORGANIZATIONS,
+            "compliance_collection_report_dir": str(report_dir),
+            "compliance_collection_timeout_minutes": 1440,
+            "compliance_collection_report_interval": 5,
+            "compliance_collection_max_failed_percent": 50,
+        },
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     folders = sorted(report_dir.glob("compliance-*"))
     assert len(folders) == 1, folders
-    return {"dir": folders[0], "stdout": result.stdout + result.stderr,
-            "json": json.loads((folders[0] / "compliance.json").read_text())}
+    return {"dir": folders[0], "stdout": result.stdout + result.stderr, "json": json.loads((folders[0] / "compliance.json").read_text())}
 
 
 class HtmlReport(HTMLParser):
@@ -68,8 +71,7 @@ class HtmlReport(HTMLParser):
         elif tag == "g":
             self._group = attrs
         elif tag == "rect" and "data-value" in attrs:
-            rect = {"value": int(attrs["data-value"]), "width": float(attrs["width"]),
-                    "class": attrs.get("class"), "group": dict(self._group or {})}
+            rect = {"value": int(attrs["data-value"]), "width": float(attrs["width"]), "class": attrs.get("class"), "group": dict(self._group or {})}
             (self.bars if self._svg == "devices-chart" else self.error_bars).append(rect)
 
     def handle_endtag(self, tag):
@@ -107,7 +109,10 @@ def test_bundle_holds_one_row_per_organization_from_the_api(bundle, api):
         final = by_id[row["id"]]
         assert final["status"] == row["status"] == "completed"
         assert (row["total_devices"], row["processed_devices"], row["failed_devices"]) == (
-            final["total_devices"], final["processed_devices"], final["failed_devices"])
+            final["total_devices"],
+            final["processed_devices"],
+            final["failed_devices"],
+        )
         assert row["error_summary"] == final["operation_details"]["error_summary"]
     assert report["totals"]["failed_devices"] == sum(r["failed_devices"] for r in report["organizations"])
     assert report["metadata"]["api_url"] == api.emulator.api_url
@@ -116,9 +121,16 @@ def test_bundle_holds_one_row_per_organization_from_the_api(bundle, api):
 
 def test_html_table_matches_json(bundle, html):
     expected = [
-        [", ".join(map(str, row["organizations"])), row["id"], row["status"], str(row["total_devices"]),
-         str(row["processed_devices"]), str(row["failed_devices"]), str(row["failed_percent"]),
-         ", ".join(f"{k}: {v}" for k, v in sorted(row["error_summary"].items()))]
+        [
+            ", ".join(map(str, row["organizations"])),
+            row["id"],
+            row["status"],
+            str(row["total_devices"]),
+            str(row["processed_devices"]),
+            str(row["failed_devices"]),
+            str(row["failed_percent"]),
+            ", ".join(f"{k}: {v}" for k, v in sorted(row["error_summary"].items())),
+        ]
         for row in bundle["json"]["organizations"]
     ]
     assert html.rows == expected
@@ -176,7 +188,8 @@ def test_csv_matches_json(bundle):
     with open(bundle["dir"] / "compliance.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["organization_id"], r["operation_id"], int(r["failed_devices"])) for r in rows] == [
-        (str(o["organizations"][0]), o["id"], o["failed_devices"]) for o in bundle["json"]["organizations"]]
+        (str(o["organizations"][0]), o["id"], o["failed_devices"]) for o in bundle["json"]["organizations"]
+    ]
 
 
 def test_token_is_in_no_file_and_no_output(bundle, fast_emulator):
@@ -188,9 +201,14 @@ def test_token_is_in_no_file_and_no_output(bundle, fast_emulator):
 
 def test_rerun_with_a_fixed_as_of_changes_nothing(playbooks, api, tmp_path):
     as_of = api.simulated_now()  # already reached on the emulator's fast clock: runs at once
-    extra = {"compliance_collection_organizations": [104], "compliance_collection_as_of": as_of,
-             "compliance_collection_report_dir": str(tmp_path), "compliance_collection_timeout_minutes": 1440,
-             "compliance_collection_max_failed_percent": 50, "compliance_collection_report_interval": 5}
+    extra = {
+        "compliance_collection_organizations": [104],
+        "compliance_collection_as_of": as_of,
+        "compliance_collection_report_dir": str(tmp_path),
+        "compliance_collection_timeout_minutes": 1440,
+        "compliance_collection_max_failed_percent": 50,
+        "compliance_collection_report_interval": 5,
+    }
     first = playbooks.run("compliance_collection", extra)
     assert first.returncode == 0, first.stdout[-3000:]
     second = playbooks.run("compliance_collection", extra)
@@ -201,13 +219,16 @@ def test_rerun_with_a_fixed_as_of_changes_nothing(playbooks, api, tmp_path):
 
 
 def test_failures_over_the_threshold_fail_after_writing_the_bundle(playbooks, tmp_path):
-    result = playbooks.run("compliance_collection", {
-        "compliance_collection_organizations": [903, 105],
-        "compliance_collection_report_dir": str(tmp_path),
-        "compliance_collection_timeout_minutes": 1440,
-        "compliance_collection_max_failed_percent": 60,
-        "compliance_collection_report_interval": 5,
-    })
+    result = playbooks.run(
+        "compliance_collection",
+        {
+            "compliance_collection_organizations": [903, 105],
+            "compliance_collection_report_dir": str(tmp_path),
+            "compliance_collection_timeout_minutes": 1440,
+            "compliance_collection_max_failed_percent": 60,
+            "compliance_collection_report_interval": 5,
+        },
+    )
     assert result.returncode == 2, result.stdout[-3000:]
     assert "organization 903 (operation" in result.stdout
     assert "organization 105 (" not in result.stdout
@@ -220,11 +241,21 @@ def test_failures_over_the_threshold_fail_after_writing_the_bundle(playbooks, tm
 def test_the_bundle_records_the_url_the_modules_used(playbooks, api, tmp_path):
     """The playbook feeds one variable to module_defaults and to the bundle: overriding it moves both."""
     elsewhere = f"http://127.0.0.1:{free_port()}/api/v1"  # nothing listens there
-    result, requests = requests_during(playbooks.emulator, lambda: playbooks.run("compliance_collection", {
-        "compliance_collection_organizations": [110], "compliance_collection_report_dir": str(tmp_path),
-        "compliance_collection_api_url": api.emulator.api_url, "compliance_collection_timeout_minutes": 1440,
-        "compliance_collection_max_failed_percent": 100, "compliance_collection_report_interval": 5},
-        env={"ZEQUENZE_API_URL": elsewhere}))
+    result, requests = requests_during(
+        playbooks.emulator,
+        lambda: playbooks.run(
+            "compliance_collection",
+            {
+                "compliance_collection_organizations": [110],
+                "compliance_collection_report_dir": str(tmp_path),
+                "compliance_collection_api_url": api.emulator.api_url,
+                "compliance_collection_timeout_minutes": 1440,
+                "compliance_collection_max_failed_percent": 100,
+                "compliance_collection_report_interval": 5,
+            },
+            env={"ZEQUENZE_API_URL": elsewhere},
+        ),
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     # Two listings for the organization's create (the module looks for a match, then confirms no
     # concurrent run made the same operation); then reads by id only.
@@ -237,8 +268,9 @@ def test_the_bundle_records_the_url_the_modules_used(playbooks, api, tmp_path):
 
 def test_check_mode_starts_nothing_and_writes_nothing(playbooks, api, tmp_path):
     before = len(api.operations())
-    result = playbooks.run("compliance_collection", {
-        "compliance_collection_organizations": [106], "compliance_collection_report_dir": str(tmp_path)}, "--check", "--diff")
+    result = playbooks.run(
+        "compliance_collection", {"compliance_collection_organizations": [106], "compliance_collection_report_dir": str(tmp_path)}, "--check", "--diff"
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert len(api.operations()) == before
     assert list(tmp_path.iterdir()) == []

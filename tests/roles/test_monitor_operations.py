@@ -3,8 +3,9 @@ failed operations. The emulator's troubled organizations misbehave on purpose: 9
 (stalled), 902 runs three times slower than estimated (overdue), 903 fails every device (failed).
 The emulator runs a fast clock, so the playbook gets the API's time (/healthz) as its reference."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import datetime
@@ -39,8 +40,13 @@ def env(collections_path, emulator, tmp_path_factory):
 
 def monitor(playbooks, api, tmp_path, **limits):
     report = tmp_path / f"attention-{time.monotonic_ns()}.json"
-    extra = {"monitor_operations_now": api.simulated_now(), "monitor_operations_report_file": str(report),
-             "monitor_operations_overdue_minutes": 2, "monitor_operations_stalled_minutes": 2, **limits}
+    extra = {
+        "monitor_operations_now": api.simulated_now(),
+        "monitor_operations_report_file": str(report),
+        "monitor_operations_overdue_minutes": 2,
+        "monitor_operations_stalled_minutes": 2,
+        **limits,
+    }
     result = playbooks.run("monitor_operations", extra)
     assert "Traceback" not in result.stdout + result.stderr
     return result, json.loads(report.read_text())
@@ -61,7 +67,8 @@ def test_monitor_reports_what_needs_attention(env, tmp_path):
     # One listing (a single page here), then one by-id refresh per scheduled or running operation.
     assert listing_pages(requests) == ["page_size=1000"], requests
     assert sorted(query for _method, query in requests if "id=" in query) == sorted(
-        f"id={i}&update_status=true" for i in (healthy_running, healthy_scheduled)), requests
+        f"id={i}&update_status=true" for i in (healthy_running, healthy_scheduled)
+    ), requests
     assert calm_report["count"] == 0
     assert "2 scheduled or running, 0 failed in the last 24 h; 0 need attention" in calm.stdout
 
@@ -86,8 +93,9 @@ def test_monitor_reports_what_needs_attention(env, tmp_path):
     assert "3 operation(s) need attention: 2 overdue, 1 stalled, 1 failed" in alarm.stdout
     assert playbooks.emulator.token not in alarm.stdout + alarm.stderr
 
-    lenient, lenient_report = monitor(playbooks, api, tmp_path, monitor_operations_overdue_minutes=600,
-                                      monitor_operations_stalled_minutes=600, monitor_operations_failed_hours=0.1)
+    lenient, lenient_report = monitor(
+        playbooks, api, tmp_path, monitor_operations_overdue_minutes=600, monitor_operations_stalled_minutes=600, monitor_operations_failed_hours=0.1
+    )
     assert lenient.returncode == 0, lenient.stdout[-3000:]
     assert lenient_report["count"] == 0
 
@@ -99,10 +107,8 @@ def test_check_mode_writes_no_report(env, tmp_path):
     # whatever else the module's emulator holds, one operation needs attention: the check still runs
     # in check mode and fails the play with 2, only the report file is not written.
     failed = sync(api, [903])
-    wait_until(lambda: api.operations(id=failed, update_status="true")[0]["status"] == "failed", 60,
-               f"operation {failed} to fail")
-    result = playbooks.run("monitor_operations", {"monitor_operations_now": api.simulated_now(),
-                                                  "monitor_operations_report_file": str(report)}, "--check")
+    wait_until(lambda: api.operations(id=failed, update_status="true")[0]["status"] == "failed", 60, f"operation {failed} to fail")
+    result = playbooks.run("monitor_operations", {"monitor_operations_now": api.simulated_now(), "monitor_operations_report_file": str(report)}, "--check")
     assert result.returncode == 2, result.stdout[-3000:]
     assert re.search(r"\d+ operation\(s\) need attention: .*\b%s\b" % re.escape(str(failed)), result.stdout), result.stdout[-3000:]
     assert not report.exists() and list(tmp_path.iterdir()) == []
@@ -128,8 +134,7 @@ def test_a_refreshed_record_replaces_the_listed_one(collections_path, tmp_path):
             time.sleep(0.2)
         (listed,) = [op for op in api.operations() if op["id"] == failed]
         assert listed["status"] in ("scheduled", "in_progress"), listed
-        result, report = monitor(playbooks, api, tmp_path, monitor_operations_overdue_minutes=600,
-                                 monitor_operations_stalled_minutes=600)
+        result, report = monitor(playbooks, api, tmp_path, monitor_operations_overdue_minutes=600, monitor_operations_stalled_minutes=600)
         assert result.returncode == 2, result.stdout[-3000:]
         assert [o["id"] for o in report["failed"]] == [failed]
         assert report["overdue"] == report["stalled"] == []

@@ -2,8 +2,9 @@
 real emulator with a fast clock: check mode, the window, idempotence, waiting, the threshold,
 and clear messages for bad input."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import datetime
@@ -35,8 +36,12 @@ def syncs(api, organizations=None):
 
 
 def test_check_diff_then_apply_then_rerun(playbooks, api):
-    extra = {"nightly_inventory_sync_organizations": [101, 102, 103], "nightly_inventory_sync_organizations_per_operation": 2,
-             "nightly_inventory_sync_window_start": "02:00", "nightly_inventory_sync_timezone": "Europe/Madrid"}
+    extra = {
+        "nightly_inventory_sync_organizations": [101, 102, 103],
+        "nightly_inventory_sync_organizations_per_operation": 2,
+        "nightly_inventory_sync_window_start": "02:00",
+        "nightly_inventory_sync_timezone": "Europe/Madrid",
+    }
 
     check = playbooks.run("nightly_inventory_sync", extra, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]
@@ -62,12 +67,19 @@ def test_check_diff_then_apply_then_rerun(playbooks, api):
 
 def test_wait_summarizes_and_writes_the_summary_file(playbooks, api, tmp_path):
     summary_file = tmp_path / "summary.json"
-    result = playbooks.run("nightly_inventory_sync", {
-        "nightly_inventory_sync_organizations": [105, 106], "nightly_inventory_sync_organizations_per_operation": 2,
-        "nightly_inventory_sync_window_start": window_ahead(3),
-        "nightly_inventory_sync_timeout_minutes": 1440, "nightly_inventory_sync_wait": True,
-        "nightly_inventory_sync_report_interval": 5, "nightly_inventory_sync_max_failed_percent": 50,
-        "nightly_inventory_sync_summary_file": str(summary_file)})
+    result = playbooks.run(
+        "nightly_inventory_sync",
+        {
+            "nightly_inventory_sync_organizations": [105, 106],
+            "nightly_inventory_sync_organizations_per_operation": 2,
+            "nightly_inventory_sync_window_start": window_ahead(3),
+            "nightly_inventory_sync_timeout_minutes": 1440,
+            "nightly_inventory_sync_wait": True,
+            "nightly_inventory_sync_report_interval": 5,
+            "nightly_inventory_sync_max_failed_percent": 50,
+            "nightly_inventory_sync_summary_file": str(summary_file),
+        },
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     (operation,) = syncs(api, [105, 106])
     assert operation["status"] == "completed"
@@ -81,10 +93,16 @@ def test_wait_summarizes_and_writes_the_summary_file(playbooks, api, tmp_path):
 
 
 def test_threshold_fails_after_the_summary_naming_the_organizations(playbooks, api):
-    result = playbooks.run("nightly_inventory_sync", {
-        "nightly_inventory_sync_organizations": [903], "nightly_inventory_sync_window_start": window_ahead(3),
-        "nightly_inventory_sync_timeout_minutes": 1440, "nightly_inventory_sync_wait": True,
-        "nightly_inventory_sync_report_interval": 5})
+    result = playbooks.run(
+        "nightly_inventory_sync",
+        {
+            "nightly_inventory_sync_organizations": [903],
+            "nightly_inventory_sync_window_start": window_ahead(3),
+            "nightly_inventory_sync_timeout_minutes": 1440,
+            "nightly_inventory_sync_wait": True,
+            "nightly_inventory_sync_report_interval": 5,
+        },
+    )
     assert result.returncode == 2, result.stdout[-3000:]
     (operation,) = syncs(api, [903])
     assert operation["status"] == "failed"
@@ -106,9 +124,15 @@ def test_window_is_the_next_local_start_in_the_zone(realtime, tmp_path):
     playbooks, api = realtime
     zone = zoneinfo.ZoneInfo("America/New_York")
     summary_file = tmp_path / "scheduled.json"
-    result = playbooks.run("nightly_inventory_sync", {
-        "nightly_inventory_sync_organizations": [104], "nightly_inventory_sync_window_start": "23:45",
-        "nightly_inventory_sync_timezone": "America/New_York", "nightly_inventory_sync_summary_file": str(summary_file)})
+    result = playbooks.run(
+        "nightly_inventory_sync",
+        {
+            "nightly_inventory_sync_organizations": [104],
+            "nightly_inventory_sync_window_start": "23:45",
+            "nightly_inventory_sync_timezone": "America/New_York",
+            "nightly_inventory_sync_summary_file": str(summary_file),
+        },
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     (operation,) = syncs(api, [104])
     scheduled = parse(operation["scheduled_for"]).astimezone(zone)
@@ -123,9 +147,12 @@ def test_window_is_the_next_local_start_in_the_zone(realtime, tmp_path):
 def test_summary_file_check_mode_writes_nothing_and_a_rerun_changes_nothing(realtime, tmp_path):
     playbooks, api = realtime
     summary_file = tmp_path / "scheduled.json"
-    extra = {"nightly_inventory_sync_organizations": [107, 108], "nightly_inventory_sync_organizations_per_operation": 2,
-             "nightly_inventory_sync_window_start": window_ahead(3),
-             "nightly_inventory_sync_summary_file": str(summary_file)}
+    extra = {
+        "nightly_inventory_sync_organizations": [107, 108],
+        "nightly_inventory_sync_organizations_per_operation": 2,
+        "nightly_inventory_sync_window_start": window_ahead(3),
+        "nightly_inventory_sync_summary_file": str(summary_file),
+    }
 
     check = playbooks.run("nightly_inventory_sync", extra, "--check", "--diff")
     assert check.returncode == 0, check.stdout[-3000:]
@@ -155,15 +182,12 @@ def test_bad_input_gets_a_clear_message(playbooks):
     missing = playbooks.run("nightly_inventory_sync", {})
     assert missing.returncode != 0
     assert "nightly_inventory_sync_organizations" in missing.stdout
-    bad_window = playbooks.run("nightly_inventory_sync", {"nightly_inventory_sync_organizations": [101],
-                                                          "nightly_inventory_sync_window_start": "25:00"})
+    bad_window = playbooks.run("nightly_inventory_sync", {"nightly_inventory_sync_organizations": [101], "nightly_inventory_sync_window_start": "25:00"})
     assert bad_window.returncode != 0
     assert "window start must be a string 'HH:MM'" in bad_window.stdout
-    bad_zone = playbooks.run("nightly_inventory_sync", {"nightly_inventory_sync_organizations": [101],
-                                                        "nightly_inventory_sync_timezone": "Mars/Olympus"})
+    bad_zone = playbooks.run("nightly_inventory_sync", {"nightly_inventory_sync_organizations": [101], "nightly_inventory_sync_timezone": "Mars/Olympus"})
     assert "timezone 'Mars/Olympus' is not a known IANA time zone" in bad_zone.stdout
-    bad_priority = playbooks.run("nightly_inventory_sync", {"nightly_inventory_sync_organizations": [101],
-                                                            "nightly_inventory_sync_priority": "urgent"})
+    bad_priority = playbooks.run("nightly_inventory_sync", {"nightly_inventory_sync_organizations": [101], "nightly_inventory_sync_priority": "urgent"})
     assert "nightly_inventory_sync_priority" in bad_priority.stdout and "urgent" in bad_priority.stdout
     for run in (missing, bad_window, bad_zone, bad_priority):
         assert "Traceback" not in run.stdout + run.stderr
@@ -172,9 +196,14 @@ def test_bad_input_gets_a_clear_message(playbooks):
 @pytest.mark.parametrize(("organizations", "expected"), [("107, 108", [107, 108]), (109, [109])])
 def test_organizations_as_survey_text_or_a_single_id(playbooks, api, organizations, expected):
     """An AWX text answer ("107, 108") or a lone id is read as the argument spec reads it."""
-    result = playbooks.run("nightly_inventory_sync", {
-        "nightly_inventory_sync_organizations": organizations, "nightly_inventory_sync_organizations_per_operation": 2,
-        "nightly_inventory_sync_window_start": "02:00"})
+    result = playbooks.run(
+        "nightly_inventory_sync",
+        {
+            "nightly_inventory_sync_organizations": organizations,
+            "nightly_inventory_sync_organizations_per_operation": 2,
+            "nightly_inventory_sync_window_start": "02:00",
+        },
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     (operation,) = [op for op in syncs(api) if set(op["operation_details"]["organization_ids"]) & set(expected)]
     assert sorted(operation["operation_details"]["organization_ids"]) == expected

@@ -1,7 +1,8 @@
 """Waiting with progress lines: an emulator at real-time speed, so the operations outlast the wait."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import re
@@ -21,9 +22,15 @@ def playbooks(collections_path, tmp_path_factory):
 
 
 def test_progress_lines_in_chunks_then_a_clear_timeout(playbooks, tmp_path):
-    result = playbooks.run("compliance_collection", {
-        "compliance_collection_organizations": [101, 102], "compliance_collection_report_dir": str(tmp_path),
-        "compliance_collection_wait_timeout": 30, "compliance_collection_report_interval": 5})
+    result = playbooks.run(
+        "compliance_collection",
+        {
+            "compliance_collection_organizations": [101, 102],
+            "compliance_collection_report_dir": str(tmp_path),
+            "compliance_collection_wait_timeout": 30,
+            "compliance_collection_report_interval": 5,
+        },
+    )
     assert result.returncode == 2, result.stdout[-3000:]
     lines = PROGRESS.findall(result.stdout)
     # Six rounds at most (30 s in chunks of 5 s); half of them still come on a loaded machine,
@@ -31,7 +38,6 @@ def test_progress_lines_in_chunks_then_a_clear_timeout(playbooks, tmp_path):
     rounds = len(lines) // 2
     assert rounds >= 3, result.stdout[-3000:]
     assert {organization for _operation, organization in lines} == {"101", "102"}
-    assert re.search(r"Gave up after 30 s waiting for operation\(s\) \d+, \d+ to reach ended; they keep running",
-                     result.stdout)
+    assert re.search(r"Gave up after 30 s waiting for operation\(s\) \d+, \d+ to reach ended; they keep running", result.stdout)
     assert list(tmp_path.iterdir()) == []
     assert "Traceback" not in result.stdout + result.stderr

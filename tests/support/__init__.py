@@ -6,5 +6,7 @@ what the tiers of noxfile.py run on (tree copies, the tarball build, tiers.py, g
 Import it as `tests.support.<module>`: pytest.ini at the repository root puts the root
 on sys.path, so no test edits sys.path itself.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type

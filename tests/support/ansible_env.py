@@ -5,7 +5,9 @@
 The collection under test comes from ZEQUENZE_TEST_COLLECTIONS_PATH, which the harness
 sets (a link to this work tree, or the installed tarball); nothing else stands in for it.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -23,8 +25,7 @@ def collections_path(installed=False):
     control = Path(path) / "ansible_collections" / "zequenze" / "control"
     marks = ("MANIFEST.json",) if installed else ("MANIFEST.json", "galaxy.yml")
     if not path or not any((control / mark).is_file() for mark in marks):
-        pytest.fail("ZEQUENZE_TEST_COLLECTIONS_PATH must hold %s zequenze.control: run these tests through make"
-                    % ("an installed" if installed else "a"))
+        pytest.fail("ZEQUENZE_TEST_COLLECTIONS_PATH must hold %s zequenze.control: run these tests through make" % ("an installed" if installed else "a"))
     return path
 
 

@@ -8,7 +8,9 @@ so nothing is consumed (docs/releasing.md describes the release that does consum
 
     python -m tests.support.changelog --write    # regenerate CHANGELOG.md (make changelog)
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os

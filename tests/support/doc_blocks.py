@@ -7,7 +7,9 @@ A block that truly cannot run here carries, on the line right above its fence,
 language and content into a `kind` that the test knows how to run or check; a block
 that fits no kind is `unknown`, and the test fails on it.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -23,18 +25,28 @@ MARKER = re.compile(r"<!--\s*snippet:(.*?)-->", re.DOTALL)
 NOT_RUN = re.compile(r"^\s*not run \((.*\S.*)\)\s*$", re.DOTALL)
 # "`first.yml`:" as the last line of the paragraph above a block names the file it is.
 FILE_NAME = re.compile(r"^`([\w.-]+\.ya?ml)`:\s*$")
-CHANGELOG_SECTIONS = {"major_changes", "minor_changes", "breaking_changes", "deprecated_features", "removed_features",
-                      "security_fixes", "bugfixes", "known_issues", "trivial", "release_summary"}
+CHANGELOG_SECTIONS = {
+    "major_changes",
+    "minor_changes",
+    "breaking_changes",
+    "deprecated_features",
+    "removed_features",
+    "security_fixes",
+    "bugfixes",
+    "known_issues",
+    "trivial",
+    "release_summary",
+}
 
 
 @dataclass
 class Block:
-    page: str          # relative to the repository
-    number: int        # 1-based, in the page
+    page: str  # relative to the repository
+    number: int  # 1-based, in the page
     language: str
     text: str
-    line: int          # of the opening fence
-    marker: str = ""   # the text of a snippet marker above it, if any
+    line: int  # of the opening fence
+    marker: str = ""  # the text of a snippet marker above it, if any
     file_name: str = ""
     kind: str = ""
     problems: list = field(default_factory=list)
@@ -53,10 +65,9 @@ def blocks() -> list:
     for page in PAGES:
         text = page.read_text()
         for number, match in enumerate(FENCE.finditer(text), start=1):
-            before = text[:match.start()].rstrip("\n").splitlines()
+            before = text[: match.start()].rstrip("\n").splitlines()
             above = before[-1].strip() if before else ""
-            block = Block(page=str(page.relative_to(REPO)), number=number, language=match.group(1).strip(),
-                          text=match.group(2), line=len(before) + 2)
+            block = Block(page=str(page.relative_to(REPO)), number=number, language=match.group(1).strip(), text=match.group(2), line=len(before) + 2)
             marker = MARKER.fullmatch(above)
             if marker:
                 block.marker = marker.group(1)

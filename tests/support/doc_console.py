@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Console and Python blocks of the docs: run as written, then held to what their page claims."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -26,8 +28,7 @@ CLAIMS = {
     "ansible-playbook first.yml --check --diff": lambda out: recaps(out)[-3:] == [1, 1, 0]
     and out.count('"POST /api/v1/inventory_device_serial_headless_operation/ HTTP/1.1" 201') == 1,
     "| jq .count": lambda out: out.rstrip().splitlines()[-1] == "1",
-    "ssh-keygen -Y verify": lambda out: 'Good "zequenze-compliance" signature for compliance@example.com' in out
-    and out.count(": OK") == 3,
+    "ssh-keygen -Y verify": lambda out: 'Good "zequenze-compliance" signature for compliance@example.com' in out and out.count(": OK") == 3,
     "nightly_inventory_sync -e": lambda out: "Scheduled operation" in out,
     "ansible-galaxy collection install zequenze-control-": lambda out: re.search(r"zequenze\.control:\S+ was installed successfully", out),
     # The README: stages, progress lines and a summary through the progress callback; nothing internal.
@@ -86,8 +87,9 @@ def shell_run_checked(block, earlier, cwd, workdir, context):
     plain = re.sub(r"\x1b\[[0-9;]*m", "", run.output)  # ansible-doc writes names in bold
     for name in re.findall(r"ansible-doc(?: -t \w+)? ([\w.]+)", block.text):
         # ansible-doc exits 0 on a name it cannot find, warning "NAME was not found".
-        assert re.search(rf"^> [A-Z]+:? {re.escape(name)} ", plain, re.M) and f"{name} was not found" not in plain, \
-            f"ansible-doc {name} did not document it:\n{run.failure}"
+        assert (
+            re.search(rf"^> [A-Z]+:? {re.escape(name)} ", plain, re.M) and f"{name} was not found" not in plain
+        ), f"ansible-doc {name} did not document it:\n{run.failure}"
     if "ansible-playbook" in block.text:
         assert "failed=0" in run.output and not re.search(r"failed=[1-9]", run.output), run.failure
     for line, claim in CLAIMS.items():
@@ -104,6 +106,7 @@ def keep_changelog(workdir, context):
         after = path.read_bytes()
         path.write_bytes(before)
         assert after == before, "make changelog changed CHANGELOG.md: it is stale (regenerate it)"
+
     return restore
 
 
@@ -114,6 +117,7 @@ def remove_built_tarball(workdir, context):
     def restore():
         for tarball in set(REPO.glob("zequenze-control-*.tar.gz")) - present:
             tarball.unlink()
+
     return restore
 
 
@@ -125,8 +129,11 @@ def signed_bundle(workdir, context):
     keys.mkdir()
     subprocess.run(keygen, shell=True, cwd=keys, check=True, capture_output=True, timeout=60)
     variables = yaml.safe_load(next(b.text for b in context.blocks if b.kind == "role variables"))
-    variables.update(compliance_collection_signing_key=str(keys / "evidence-signing-key"),
-                     compliance_collection_report_dir=str(workdir / "reports"), compliance_collection_organizations=[101])
+    variables.update(
+        compliance_collection_signing_key=str(keys / "evidence-signing-key"),
+        compliance_collection_report_dir=str(workdir / "reports"),
+        compliance_collection_organizations=[101],
+    )
     (workdir / "vars.yml").write_text(yaml.safe_dump(variables))
     with emulator_in(workdir) as emulator:
         ansible_playbook("zequenze.control.compliance_collection", workdir, context, emulator, "-e", "@vars.yml")
@@ -149,16 +156,29 @@ def remove_emulator_build(workdir, context):
                 shutil.rmtree(REPO / "emulator" / "build", ignore_errors=True)
         finally:
             PIP_BUILD.release()
+
     return restore
 
 
-SETUPS = {"make changelog": keep_changelog, "ansible-galaxy collection build": remove_built_tarball,
-          "ssh-keygen -Y verify": signed_bundle, "install ./emulator": remove_emulator_build,
-          "install './emulator": remove_emulator_build}
+SETUPS = {
+    "make changelog": keep_changelog,
+    "ansible-galaxy collection build": remove_built_tarball,
+    "ssh-keygen -Y verify": signed_bundle,
+    "install ./emulator": remove_emulator_build,
+    "install './emulator": remove_emulator_build,
+}
 
 
 def python_block(block, workdir, context):
     env = fresh_environment(workdir / "home", "installed", context.collections)
-    run = subprocess.run([shutil.which("python3", path=env["PATH"]), "-"], input=block.text, cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=SNIPPET_TIMEOUT, check=False)
+    run = subprocess.run(
+        [shutil.which("python3", path=env["PATH"]), "-"],
+        input=block.text,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SNIPPET_TIMEOUT,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout + run.stderr

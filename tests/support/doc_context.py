@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What every check of the doc snippet test shares: the Context, playbook runs and emulators."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -42,10 +44,14 @@ class Context:
 
 
 def ansible_playbook(playbook, workdir, context, emulator, *args, env_extra=None):
-    env = ansible_environment(workdir / "ansible-home", emulator.environment() if emulator else {}, context.collections,
-                              ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-tmp"), **(env_extra or {}))
-    run = subprocess.run(["ansible-playbook", str(playbook), *args], cwd=workdir, env=env, capture_output=True,
-                         text=True, timeout=PLAY_TIMEOUT, check=False)
+    env = ansible_environment(
+        workdir / "ansible-home",
+        emulator.environment() if emulator else {},
+        context.collections,
+        ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-tmp"),
+        **(env_extra or {}),
+    )
+    run = subprocess.run(["ansible-playbook", str(playbook), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=PLAY_TIMEOUT, check=False)
     output = run.stdout + run.stderr
     assert run.returncode == 0, f"ansible-playbook {' '.join(args)} exited {run.returncode}:\n{output[-5000:]}"
     assert "Traceback" not in output, output[-5000:]
@@ -62,10 +68,11 @@ def recaps(output):
 
 
 def assert_same_shape(expected, actual, where):
-    assert type(expected) is type(actual) or {type(expected), type(actual)} <= {int, float}, \
-        f"{where}: the page shows {expected!r}, the emulator answers {actual!r}"
+    assert type(expected) is type(actual) or {type(expected), type(actual)} <= {
+        int,
+        float,
+    }, f"{where}: the page shows {expected!r}, the emulator answers {actual!r}"
     if isinstance(expected, dict):
-        assert set(expected) == set(actual), \
-            f"{where}: the page shows the keys {sorted(expected)}, the emulator answers {sorted(actual)}"
+        assert set(expected) == set(actual), f"{where}: the page shows the keys {sorted(expected)}, the emulator answers {sorted(actual)}"
         for key in expected:
             assert_same_shape(expected[key], actual[key], f"{where}.{key}")

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Blocks marked "not run": what can be checked here still is (files, fields, names, syntax)."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -41,13 +43,11 @@ def awx_configuration(block, workdir, context):
 
 def github_job(block, workdir, context):
     """The CI job's shell steps are valid bash, and its emulator options exist."""
-    options = subprocess.run(["zequenze-control-emulator", "--help"], capture_output=True, text=True, timeout=60,
-                             check=True).stdout
+    options = subprocess.run(["zequenze-control-emulator", "--help"], capture_output=True, text=True, timeout=60, check=True).stdout
     for job in yaml.safe_load(block.text)["jobs"].values():
         for step in job["steps"]:
             if "run" in step:
-                syntax = subprocess.run(["bash", "-n"], input=step["run"], capture_output=True, text=True,
-                                        timeout=60, check=False)
+                syntax = subprocess.run(["bash", "-n"], input=step["run"], capture_output=True, text=True, timeout=60, check=False)
                 assert syntax.returncode == 0, f"{step.get('name')}: {syntax.stderr}"
                 for option in re.findall(r"zequenze-control-emulator((?: --[\w-]+ \S+)+)", step["run"]):
                     for flag in re.findall(r"--[\w-]+", option):
@@ -79,8 +79,13 @@ def make_target(block, workdir, context):
         assert re.search(rf"^{re.escape(target)}:", (REPO / "Makefile").read_text(), re.M), f"no make {target}"
 
 
-MARKED = {"awx.awx.": awx_configuration, "runs-on:": github_job, "ansible-builder build": builder_definition,
-          "ansible-galaxy collection install": galaxy_and_api, "make ": make_target}
+MARKED = {
+    "awx.awx.": awx_configuration,
+    "runs-on:": github_job,
+    "ansible-builder build": builder_definition,
+    "ansible-galaxy collection install": galaxy_and_api,
+    "make ": make_target,
+}
 
 
 def not_run_block(block, workdir, context):

@@ -18,7 +18,9 @@ a scratch folder holding that file; otherwise in the repository. A block runs af
 lines earlier blocks of its page left in the reader's shell: the `export ZEQUENZE_*`
 lines and the last emulator started (in the background, as from a second terminal).
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -126,8 +128,14 @@ def substitute_ports(text: str, ports: dict) -> str:
 def fresh_environment(home: Path, kind: str, collections: str, installs_collection=False) -> dict:
     """The reader's environment; a block that installs the collection itself gets it not installed yet."""
     path = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and Path(entry) != BIN]
-    env = {"HOME": str(home), "TMPDIR": str(home / "tmp"), "LANG": "C.UTF-8", "TERM": "dumb",
-           "USER": os.environ.get("USER", "reader"), "LOGNAME": os.environ.get("USER", "reader")}
+    env = {
+        "HOME": str(home),
+        "TMPDIR": str(home / "tmp"),
+        "LANG": "C.UTF-8",
+        "TERM": "dumb",
+        "USER": os.environ.get("USER", "reader"),
+        "LOGNAME": os.environ.get("USER", "reader"),
+    }
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     if kind == "installed":
         path.insert(0, str(BIN))
@@ -183,9 +191,16 @@ def run_shell(text: str, earlier_texts, home: Path, cwd: Path, collections: str)
     log_path = home / "snippet.log"
     with open(log_path, "w") as log:
         # A file, not a pipe: background processes of the block keep their stdout open.
-        process = subprocess.Popen(["bash", "-euo", "pipefail", "-c", script], cwd=cwd, env=env, text=True,
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            ["bash", "-euo", "pipefail", "-c", script],
+            cwd=cwd,
+            env=env,
+            text=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     try:
         if server:
             scheme = "https" if "--tls-cert" in server else "http"

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """YAML blocks of the docs: task lists and playbooks against an emulator, and the files they configure."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import shutil
@@ -17,18 +19,32 @@ from tests.support.paths import REPO
 
 def task_list_play(tasks):
     """The tasks in a play whose pre-tasks schedule one operation and name it as the docs' tasks do."""
-    fixture = {"created_ids": ["{{ zequenze_fixture.operation.id }}"],
-               "operation_id": "{{ zequenze_fixture.operation.id }}",
-               "zequenze_operation_ids": ["{{ zequenze_fixture.operation.id }}"],
-               "nightly": {"results": ["{{ zequenze_fixture }}"]}}
+    fixture = {
+        "created_ids": ["{{ zequenze_fixture.operation.id }}"],
+        "operation_id": "{{ zequenze_fixture.operation.id }}",
+        "zequenze_operation_ids": ["{{ zequenze_fixture.operation.id }}"],
+        "nightly": {"results": ["{{ zequenze_fixture }}"]},
+    }
     operation = {"operation_type": "status_update", "organizations": [101], "force": True}
-    return [{"name": "A task list of the docs", "hosts": "localhost", "connection": "local", "gather_facts": False,
-             "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-             "pre_tasks": [
-                 {"name": "An operation for the tasks to refer to", "check_mode": False, "register": "zequenze_fixture",
-                  "zequenze.control.headless_operation": operation},
-                 {"name": "Name it as the docs do", "ansible.builtin.set_fact": fixture}],
-             "tasks": tasks}]
+    return [
+        {
+            "name": "A task list of the docs",
+            "hosts": "localhost",
+            "connection": "local",
+            "gather_facts": False,
+            "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+            "pre_tasks": [
+                {
+                    "name": "An operation for the tasks to refer to",
+                    "check_mode": False,
+                    "register": "zequenze_fixture",
+                    "zequenze.control.headless_operation": operation,
+                },
+                {"name": "Name it as the docs do", "ansible.builtin.set_fact": fixture},
+            ],
+            "tasks": tasks,
+        }
+    ]
 
 
 def run_task_list(block, workdir, context):
@@ -68,8 +84,7 @@ def gitops_block(block, workdir, context):
     shutil.copy(REPO / "docs" / "gitops" / "apply_operations.yml", workdir)
     (workdir / "operations.yml").write_text(block.text)
     with emulator_in(workdir) as emulator:
-        runs = [ansible_playbook("apply_operations.yml", workdir, context, emulator, *args)
-                for args in (["--check", "--diff"], ["--diff"], [])]
+        runs = [ansible_playbook("apply_operations.yml", workdir, context, emulator, *args) for args in (["--check", "--diff"], ["--diff"], [])]
     assert [recaps(run)[-1] for run in runs] == [1, 1, 0], "plan, apply, apply again: expected changed 1, 1, 0"
     assert "1 of 1 declared operations would be created" in runs[0]
 
@@ -86,8 +101,7 @@ def changelog_fragment_block(block, workdir, context):
     fragment = workdir / "example.yml"
     fragment.write_text(block.text)
     assert set(yaml.safe_load(block.text)) <= CHANGELOG_SECTIONS
-    run = subprocess.run(["antsibull-changelog", "lint", str(fragment)], cwd=REPO, capture_output=True, text=True,
-                         timeout=120, check=False)
+    run = subprocess.run(["antsibull-changelog", "lint", str(fragment)], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0 and not run.stdout.strip(), run.stdout + run.stderr
 
 
@@ -102,8 +116,7 @@ def tokens_block(block, workdir, context):
 
         created = call("ci-token", "post", json={"operation_type": "inventory_audit", "target_organizations": [101]})
         assert created.status_code == 201, created.text
-        assert call("team-north", "post", json={"operation_type": "inventory_audit",
-                                                "target_organizations": [103]}).status_code == 403
+        assert call("team-north", "post", json={"operation_type": "inventory_audit", "target_organizations": [103]}).status_code == 403
         assert call("team-north").json()["count"] == 1 and call("auditor-south").json()["count"] == 0
         assert call("demo-token").status_code == 401, "with a tokens file demo-token must not exist"
 

@@ -20,8 +20,9 @@ The emulator command is $ZEQUENZE_EMULATOR_BIN, else `zequenze-control-emulator`
 else the one beside the running Python.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -67,8 +68,21 @@ class EmulatorError(RuntimeError):
 class EmulatorProcess:
     """One emulator on a free loopback port with its own database (a temp file unless `db` is given)."""
 
-    def __init__(self, *, db=None, tokens=None, time_scale=None, seed=None, faults=None,
-                 tls_cert=None, tls_key=None, ca_file=None, token=None, extra_args=(), workdir=None):
+    def __init__(
+        self,
+        *,
+        db=None,
+        tokens=None,
+        time_scale=None,
+        seed=None,
+        faults=None,
+        tls_cert=None,
+        tls_key=None,
+        ca_file=None,
+        token=None,
+        extra_args=(),
+        workdir=None,
+    ):
         self._own_dir = None
         if workdir is None:
             self._own_dir = tempfile.mkdtemp(prefix="zequenze-emulator-")
@@ -77,8 +91,14 @@ class EmulatorProcess:
         self.db = str(db or self.workdir / "emulator.db")
         self.log_path = self.workdir / "emulator.log"
         self.options = []
-        for flag, value in (("--tokens", tokens), ("--time-scale", time_scale), ("--seed", seed),
-                            ("--faults", faults), ("--tls-cert", tls_cert), ("--tls-key", tls_key)):
+        for flag, value in (
+            ("--tokens", tokens),
+            ("--time-scale", time_scale),
+            ("--seed", seed),
+            ("--faults", faults),
+            ("--tls-cert", tls_cert),
+            ("--tls-key", tls_key),
+        ):
             if value is not None:
                 self.options += [flag, str(value)]
         self.options += list(extra_args)
@@ -104,9 +124,13 @@ class EmulatorProcess:
 
     def environment(self) -> dict:
         """ZEQUENZE_* variables for a child process (a playbook, a script) to use this emulator."""
-        env = {"ZEQUENZE_API_URL": self.api_url, "ZEQUENZE_EMULATOR_PORT": str(self.port), "ZEQUENZE_EMULATOR_DB": self.db,
-               # The modules' identity cache and create locks for this emulator, never ~/.cache.
-               "ZEQUENZE_CACHE_DIR": str(self.workdir / "client-cache")}
+        env = {
+            "ZEQUENZE_API_URL": self.api_url,
+            "ZEQUENZE_EMULATOR_PORT": str(self.port),
+            "ZEQUENZE_EMULATOR_DB": self.db,
+            # The modules' identity cache and create locks for this emulator, never ~/.cache.
+            "ZEQUENZE_CACHE_DIR": str(self.workdir / "client-cache"),
+        }
         if self.token:
             env["ZEQUENZE_API_TOKEN"] = self.token
         return env
@@ -220,13 +244,11 @@ def single_token_emulator(workdir, token, **options):
 def main(argv):
     """The command-line launcher: an emulator around one command (see the module docstring)."""
     if "--" not in argv or argv.index("--") == len(argv) - 1:
-        print("usage: python -m tests.support.emulator_process [EMULATOR OPTIONS...] -- COMMAND [ARGS...]",
-              file=sys.stderr)
+        print("usage: python -m tests.support.emulator_process [EMULATOR OPTIONS...] -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
     split = argv.index("--")
-    options, command = argv[:split], argv[split + 1:]
-    emulator = EmulatorProcess(db=os.environ.get("ZEQUENZE_EMULATOR_DB"), token=os.environ.get("ZEQUENZE_API_TOKEN"),
-                               extra_args=options)
+    options, command = argv[:split], argv[split + 1 :]
+    emulator = EmulatorProcess(db=os.environ.get("ZEQUENZE_EMULATOR_DB"), token=os.environ.get("ZEQUENZE_API_TOKEN"), extra_args=options)
     emulator.tls = "--tls-cert" in options
     if "--tokens" in options:
         emulator.token = None  # the caller knows its tokens; ZEQUENZE_API_TOKEN passes through as set

@@ -6,7 +6,9 @@ fails and says why.
 
     nox -s gates [-- CASE...]      (lint sanity skip integration changelog tarball format docs)
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -37,8 +39,7 @@ def plant_sanity(copy):
 
 def plant_skip(copy):
     """A test that skips itself."""
-    (copy / "emulator" / "tests" / "test_planted_skip.py").write_text(
-        'import pytest\n\n\ndef test_planted():\n    pytest.skip("planted")\n')
+    (copy / "emulator" / "tests" / "test_planted_skip.py").write_text('import pytest\n\n\ndef test_planted():\n    pytest.skip("planted")\n')
     return ["emulator", "--", "-k", "planted"], r"1 skipped: a skip does not count as a pass"
 
 
@@ -50,15 +51,13 @@ def plant_integration(copy):
             shutil.rmtree(target)
     (targets / "planted_target" / "tasks").mkdir(parents=True)
     (targets / "planted_target" / "aliases").write_text("disabled\n")
-    (targets / "planted_target" / "tasks" / "main.yml").write_text(
-        "---\n- name: Never runs\n  ansible.builtin.debug:\n    msg: planted\n")
+    (targets / "planted_target" / "tasks" / "main.yml").write_text("---\n- name: Never runs\n  ansible.builtin.debug:\n    msg: planted\n")
     return ["integration"], r"did not run: planted_target"
 
 
 def plant_changelog(copy):
     """A fragment that CHANGELOG.md does not show."""
-    (copy / "changelogs" / "fragments" / "planted-change.yml").write_text(
-        "---\nminor_changes:\n  - A planted change that CHANGELOG.md does not show.\n")
+    (copy / "changelogs" / "fragments" / "planted-change.yml").write_text("---\nminor_changes:\n  - A planted change that CHANGELOG.md does not show.\n")
     return ["changelog"], r"CHANGELOG\.md is not the changelog of the current fragments"
 
 
@@ -79,11 +78,16 @@ def plant_docs(copy):
     """A guide whose console block fails as written, and a block in no language; the doc snippet test only."""
     page = "# Planted\n\n```console\nansible-doc zequenze.control.planted_missing\n```\n\n```\nno language\n```\n"
     (copy / "docs" / "planted.md").write_text(page)
-    return ["ecosystem", "--", "tests/ecosystem/test_doc_snippets.py", "-k", "planted or every_block"], \
-        r"ansible-doc zequenze\.control\.planted_missing did not document it"
+    return [
+        "ecosystem",
+        "--",
+        "tests/ecosystem/test_doc_snippets.py",
+        "-k",
+        "planted or every_block",
+    ], r"ansible-doc zequenze\.control\.planted_missing did not document it"
 
 
-CASES = {name[len("plant_"):]: plant for name, plant in sorted(globals().items()) if name.startswith("plant_")}
+CASES = {name[len("plant_") :]: plant for name, plant in sorted(globals().items()) if name.startswith("plant_")}
 
 
 def run_case(name):
@@ -93,9 +97,17 @@ def run_case(name):
     # The copy has no venvs of its own: it uses this work tree's.
     env = dict(os.environ, VENV=os.environ.get("VENV", sys.prefix), DEV_VENV=os.environ.get("DEV_VENV", sys.prefix))
     try:
-        result = subprocess.run([sys.executable, "-m", "nox", "--noxfile", str(copy / "noxfile.py"), "-s"] + arguments,
-                                cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-                                check=False, timeout=1800)  # the slowest planted case takes a few minutes
+        result = subprocess.run(
+            [sys.executable, "-m", "nox", "--noxfile", str(copy / "noxfile.py"), "-s"] + arguments,
+            cwd=copy,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            check=False,
+            timeout=1800,
+        )  # the slowest planted case takes a few minutes
     except subprocess.TimeoutExpired:
         print("gate %s: the copy's tier ran over 30 minutes" % name, file=sys.stderr)
         return False

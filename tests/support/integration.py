@@ -12,7 +12,9 @@ into the tree copy. Every target directory must run, and no token may appear in 
 The ansible-core under test is $VENV's (default: the running venv); $ZEQUENZE_TEST_TIME_SCALE
 (default 100) speeds up the emulator's clock.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import ast
@@ -35,8 +37,7 @@ from tests.support.paths import REPO
 from tests.support.tree import collection_tree
 
 # The organizations each target's token sees (the errors target asks for 124 to provoke a 403).
-TARGET_ORGANIZATIONS = {"create": [101, 102], "wait": [103, 104, 105, 903], "info": [106, 108, 109],
-                        "errors": [110, 111], "defaults": [112, 113]}
+TARGET_ORGANIZATIONS = {"create": [101, 102], "wait": [103, 104, 105, 903], "info": [106, 108, 109], "errors": [110, 111], "defaults": [112, 113]}
 RAN = re.compile(r"Running (\S+) integration test role")
 # ansible-test runs each target directly: none is a setup_/prepare_ dependency.
 DEPENDENCY_PREFIXES = ("setup_", "prepare_")
@@ -54,16 +55,14 @@ def write_tokens(path, run_id):
 
 
 def write_integration_config(tree, api_url, run_id):
-    config = {"zequenze_api_url": api_url,
-              "zequenze_tokens": {target: token_for(target, run_id) for target in TARGET_ORGANIZATIONS}}
+    config = {"zequenze_api_url": api_url, "zequenze_tokens": {target: token_for(target, run_id) for target in TARGET_ORGANIZATIONS}}
     path = Path(tree) / "tests" / "integration" / "integration_config.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
 
 
 def expected_targets(targets_dir):
-    return sorted(path.name for path in Path(targets_dir).iterdir()
-                  if path.is_dir() and not path.name.startswith(DEPENDENCY_PREFIXES))
+    return sorted(path.name for path in Path(targets_dir).iterdir() if path.is_dir() and not path.name.startswith(DEPENDENCY_PREFIXES))
 
 
 def target_problems(output, targets_dir, narrowed=False):
@@ -75,14 +74,15 @@ def target_problems(output, targets_dir, narrowed=False):
         return ["ansible-test ran no integration target: that is not a pass"]
     if narrowed or ran == expected:
         return []
-    return (["ansible-test ran %d of %d integration targets:" % (len(ran), len(expected))]
-            + ["  did not run: %s" % name for name in expected if name not in ran]
-            + ["  unexpected: %s" % name for name in ran if name not in expected])
+    return (
+        ["ansible-test ran %d of %d integration targets:" % (len(ran), len(expected))]
+        + ["  did not run: %s" % name for name in expected if name not in ran]
+        + ["  unexpected: %s" % name for name in ran if name not in expected]
+    )
 
 
 def leaked_tokens(output, run_id):
-    return ["the API token of target %s appears in the output" % target
-            for target in TARGET_ORGANIZATIONS if token_for(target, run_id) in output]
+    return ["the API token of target %s appears in the output" % target for target in TARGET_ORGANIZATIONS if token_for(target, run_id) in output]
 
 
 def examples_play(tree):
@@ -91,22 +91,28 @@ def examples_play(tree):
     tasks = []
     for path in sorted((Path(tree) / "plugins" / "modules").glob("*.py")):
         module = ast.parse(path.read_text())
-        examples = [node.value.value for node in module.body if isinstance(node, ast.Assign)
-                    and getattr(node.targets[0], "id", None) == "EXAMPLES"]
+        examples = [node.value.value for node in module.body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "EXAMPLES"]
         if not examples:
             raise ValueError("%s has no EXAMPLES" % path.name)
         tasks.extend(yaml.safe_load(examples[0]) or [])
-    return [{"name": "The modules' EXAMPLES", "hosts": "localhost", "gather_facts": False,
-             "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"}, "tasks": tasks}]
+    return [
+        {
+            "name": "The modules' EXAMPLES",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+            "tasks": tasks,
+        }
+    ]
 
 
 def run_targets(parent, work, run_id, args, tools, time_scale):
     tree, env = ansible_test.prepare(parent, tools)
-    with EmulatorProcess(tokens=write_tokens(work / "tokens.yml", run_id), time_scale=time_scale,
-                         workdir=work / "emulator") as emulator:
+    with EmulatorProcess(tokens=write_tokens(work / "tokens.yml", run_id), time_scale=time_scale, workdir=work / "emulator") as emulator:
         write_integration_config(tree, emulator.api_url, run_id)
-        status, output = ansible_test.stream([tools / "ansible-test", "integration", "--venv", "--python",
-                                              ansible_test.python_version(tools), "--color", "no"] + list(args), tree, env)
+        status, output = ansible_test.stream(
+            [tools / "ansible-test", "integration", "--venv", "--python", ansible_test.python_version(tools), "--color", "no"] + list(args), tree, env
+        )
     problems = ["ansible-test integration exited %d" % status] if status else []
     return problems or target_problems(output, tree / "tests" / "integration" / "targets", bool(args)), output
 
@@ -116,8 +122,7 @@ def run_examples(parent, work, tools):
     playbook.write_text(yaml.safe_dump(examples_play(collection_tree(parent)), sort_keys=False))
     (work / "examples").mkdir()
     with EmulatorProcess(time_scale=600, workdir=work / "examples") as emulator:
-        env = ansible_environment(work / "examples" / "home", emulator.environment(), parent,
-                                  PATH=os.pathsep.join([str(tools), os.environ.get("PATH", "")]))
+        env = ansible_environment(work / "examples" / "home", emulator.environment(), parent, PATH=os.pathsep.join([str(tools), os.environ.get("PATH", "")]))
         status, output = ansible_test.stream([tools / "ansible-playbook", "-i", "localhost,", "-c", "local", playbook], work, env)
     return (["the modules' EXAMPLES failed (exit %d)" % status] if status else []), output
 
@@ -146,8 +151,10 @@ def main(args):
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
-        print("integration (%s): %d targets ran, the modules' EXAMPLES ran, none of the %d tokens in the output"
-              % (tools.parent.name, len(set(RAN.findall(output))), len(TARGET_ORGANIZATIONS)))
+        print(
+            "integration (%s): %d targets ran, the modules' EXAMPLES ran, none of the %d tokens in the output"
+            % (tools.parent.name, len(set(RAN.findall(output))), len(TARGET_ORGANIZATIONS))
+        )
     return 1 if problems else 0
 
 

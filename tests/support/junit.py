@@ -5,7 +5,9 @@ run of fewer tests than the test files define (none ran, or a file was not colle
 
     python -m tests.support.junit NAME REPORT [TEST_DIR...]
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -28,8 +30,7 @@ def counts(report):
 
 def defined_tests(folders):
     """Test functions written in test_*.py under the folders (a parametrized one runs at least once)."""
-    return sum(len(TEST_FUNCTION.findall(path.read_text(errors="replace")))
-               for folder in folders for path in Path(folder).rglob("test_*.py"))
+    return sum(len(TEST_FUNCTION.findall(path.read_text(errors="replace"))) for folder in folders for path in Path(folder).rglob("test_*.py"))
 
 
 def main(argv):
@@ -40,8 +41,7 @@ def main(argv):
         print("%s: no JUnit report (%s): pytest did not run" % (name, error), file=sys.stderr)
         return 1
     floor = defined_tests(folders) if folders else 1
-    print("%s: %d tests, %d passed, %d failed, %d skipped (at least %d expected)"
-          % (name, total, total - failed - skipped, failed, skipped, floor))
+    print("%s: %d tests, %d passed, %d failed, %d skipped (at least %d expected)" % (name, total, total - failed - skipped, failed, skipped, floor))
     problems = []
     if skipped:
         problems.append("%d skipped: a skip does not count as a pass" % skipped)

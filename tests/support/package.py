@@ -9,7 +9,9 @@ installed by users with theirs: the venv under test, $VENV (default: the running
     python -m tests.support.package WORKDIR     # prints SRC_PARENT=, TARBALL=, INSTALLED_PARENT=
     from tests.support.package import build_and_install, run_in_collections_path
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -43,12 +45,10 @@ def run_in_collections_path(parent, command, home, **extra):
     """An ansible-* command of the venv under test that sees only the collections under parent,
     run outside the repository so that nothing adjacent stands in for the collection."""
     tools = bin_under_test()
-    env = ansible_environment(home, collections=parent,
-                              PATH=os.pathsep.join([str(tools), os.environ.get("PATH", "")]), **extra)
+    env = ansible_environment(home, collections=parent, PATH=os.pathsep.join([str(tools), os.environ.get("PATH", "")]), **extra)
     executable = command[0] if os.sep in command[0] else str(tools / command[0])
     Path(home).mkdir(parents=True, exist_ok=True)
-    return subprocess.run([executable] + list(command[1:]), cwd=home, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    return subprocess.run([executable] + list(command[1:]), cwd=home, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
 def _checked(result, what):
@@ -63,15 +63,13 @@ def build_and_install(workdir, source=REPO):
     workdir = Path(workdir)
     src = sync_tree(collection_tree(workdir / "src"), source)
     build = [str(dev_bin() / "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(workdir / "dist")]
-    _checked(subprocess.run(build, cwd=src, capture_output=True, text=True, timeout=600, check=False),
-             "ansible-galaxy collection build (%s)" % dev_bin())
+    _checked(subprocess.run(build, cwd=src, capture_output=True, text=True, timeout=600, check=False), "ansible-galaxy collection build (%s)" % dev_bin())
     tarballs = sorted((workdir / "dist").glob("zequenze-control-*.tar.gz"))
     if len(tarballs) != 1:
         raise RuntimeError("expected one tarball in %s, found %d" % (workdir / "dist", len(tarballs)))
     installed = workdir / "installed"
     install = ["ansible-galaxy", "collection", "install", "--offline", str(tarballs[0]), "-p", str(installed)]
-    _checked(run_in_collections_path(installed, install, workdir / "install-home"),
-             "ansible-galaxy collection install --offline (%s)" % bin_under_test())
+    _checked(run_in_collections_path(installed, install, workdir / "install-home"), "ansible-galaxy collection install --offline (%s)" % bin_under_test())
     return Package(workdir / "src", src, tarballs[0], installed)
 
 

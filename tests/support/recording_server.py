@@ -1,6 +1,6 @@
 """A loopback HTTP server that records the Authorization header of every request and answers as told."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -19,8 +19,7 @@ class RecordingServer:
     def __init__(self, host="127.0.0.1"):
         self.host = host
         self.seen = []
-        self.answer = lambda path, headers: (200, {"Content-Type": "application/json"},
-                                             json.dumps({"count": 0, "next": None, "previous": None, "results": []}))
+        self.answer = lambda path, headers: (200, {"Content-Type": "application/json"}, json.dumps({"count": 0, "next": None, "previous": None, "results": []}))
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):

@@ -7,8 +7,9 @@ runs, kills and generated examples each check uses; the assertions are the same.
 Every check talks to real emulator processes (tests.support.emulator_process) over HTTP.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import datetime
@@ -50,7 +51,9 @@ CAUSE = re.compile(
     r"HTTP \d{3}"
     r"|refused|timed out|Connection (?:aborted|reset|broken)|reset by peer|closed connection"
     r"|certificate|\bSSL|\bTLS\b|Name or service not known|name resolution"
-    r"|\b(?:api_url|api_token|validate_certs|ca_path|wait_timeout|max_retries)\b", re.I)
+    r"|\b(?:api_url|api_token|validate_certs|ca_path|wait_timeout|max_retries)\b",
+    re.I,
+)
 
 
 def distinctive_token() -> str:
@@ -103,12 +106,10 @@ class Run:
 
 def ansible_env(api_env: dict, extra: dict | None = None) -> dict:
     """A clean environment for ansible-playbook / ansible: the collection under test, no stray settings."""
-    return ansible_environment(ROOT / ".ansible", api_env, ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
-                               ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(extra or {}))
+    return ansible_environment(ROOT / ".ansible", api_env, ANSIBLE_DISPLAY_SKIPPED_HOSTS="false", ANSIBLE_PYTHON_INTERPRETER=sys.executable, **(extra or {}))
 
 
-def run_playbook(name: str, extra_vars: dict, api_env: dict, *, verbosity: int = 0, env: dict | None = None,
-                 timeout: float = 300, check: bool = False) -> Run:
+def run_playbook(name: str, extra_vars: dict, api_env: dict, *, verbosity: int = 0, env: dict | None = None, timeout: float = 300, check: bool = False) -> Run:
     """ansible-playbook playbooks/<name>.yml as an operator runs it; bounded by timeout."""
     command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / f"{name}.yml"), "-e", json.dumps(extra_vars)]
     if verbosity:
@@ -127,16 +128,16 @@ def run_adhoc(module: str, args: dict, api_env: dict, *, env: dict | None = None
 
 def _run(command: list, env: dict, timeout: float) -> Run:
     started = time.monotonic()
-    done = subprocess.run(command, env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=timeout,
-                          check=False, stdin=subprocess.DEVNULL)
+    done = subprocess.run(command, env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)
     return Run(command, done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
 
 def start_playbook(name: str, extra_vars: dict, api_env: dict, *, env: dict | None = None) -> subprocess.Popen:
     """ansible-playbook in the background (the caller waits with a bound and reads the output)."""
     command = [str(BIN / "ansible-playbook"), str(ROOT / "playbooks" / f"{name}.yml"), "-e", json.dumps(extra_vars)]
-    return subprocess.Popen(command, env=ansible_env(api_env, env), cwd=str(ROOT), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command, env=ansible_env(api_env, env), cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+    )
 
 
 def finish(process: subprocess.Popen, timeout: float) -> Run:
@@ -159,9 +160,13 @@ def all_operations(emulator: EmulatorProcess, token: str, verify=True, update_st
 def identity(record: dict) -> tuple:
     """The identity of docs/idempotency.md: type, organizations, device types, device statuses, scheduled time."""
     details = record.get("operation_details") or {}
-    return (record["operation_type"], tuple(sorted(details.get("organization_ids") or [])),
-            tuple(sorted(details.get("device_types") or [])), tuple(sorted(details.get("device_statuses") or [])),
-            record.get("scheduled_for"))
+    return (
+        record["operation_type"],
+        tuple(sorted(details.get("organization_ids") or [])),
+        tuple(sorted(details.get("device_types") or [])),
+        tuple(sorted(details.get("device_statuses") or [])),
+        record.get("scheduled_for"),
+    )
 
 
 # -- maintenance windows -----------------------------------------------------------
@@ -173,6 +178,7 @@ def pick_windows(rng, count: int) -> list:
     # The collection's own filter, importable because the harness puts ZEQUENZE_TEST_COLLECTIONS_PATH
     # on PYTHONPATH.
     from ansible_collections.zequenze.control.plugins.filter.next_window import next_window
+
     now = datetime.datetime.now(datetime.timezone.utc)
     windows, instants = [], set()
     for _attempt in range(10_000):
@@ -187,6 +193,5 @@ def pick_windows(rng, count: int) -> list:
             continue
         instants.add(instant)
         first = rng.randrange(101, 118)
-        windows.append({"zone": zone, "start": start, "execute_at": execute_at, "instant": instant,
-                        "organizations": [first, first + 1, first + 2]})
+        windows.append({"zone": zone, "start": start, "execute_at": execute_at, "instant": instant, "organizations": [first, first + 1, first + 2]})
     raise AssertionError("could not pick distinct windows")

@@ -7,7 +7,9 @@ core supports; then ansible-doc renders every module from that tree.
 
 The ansible-core under test is $VENV's (default: the running venv).
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -55,16 +57,17 @@ def main(args):
     parent = REPO / ".tree" / ("sanity-" + tools.parent.name)
     try:
         tree, env = ansible_test.prepare(parent, tools)
-        status, output = ansible_test.stream([tools / "ansible-test", "sanity", "--venv", "--color", "no"] + list(args),
-                                             tree, env)
+        status, output = ansible_test.stream([tools / "ansible-test", "sanity", "--venv", "--color", "no"] + list(args), tree, env)
         with tempfile.TemporaryDirectory(prefix="zequenze-sanity-doc-") as home:
             problems = (["ansible-test sanity exited %d" % status] if status else []) + render_problems(parent, tree, home)
     except (OSError, subprocess.CalledProcessError) as error:
         problems, output, tree = ["sanity: %s" % error], "", None
     problems += output_problems(output, bool(args))
     pythons = sorted({version for version in RAN.findall(output) if version}, key=lambda v: [int(n) for n in v.split(".")])
-    print("ansible-test sanity (%s): %d test runs over %d files, Pythons %s"
-          % (tools.parent.name, len(RAN.findall(output)), len(known_files(tree)) if tree else 0, " ".join(pythons)))
+    print(
+        "ansible-test sanity (%s): %d test runs over %d files, Pythons %s"
+        % (tools.parent.name, len(RAN.findall(output)), len(known_files(tree)) if tree else 0, " ".join(pythons))
+    )
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

@@ -5,7 +5,9 @@ not ignore, and every plugin, role, playbook and metadata file whatever it ignor
 
     python -m tests.support.tarball TARBALL SOURCE_TREE
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import fnmatch
@@ -18,11 +20,22 @@ import yaml
 
 ALLOWED = Path(__file__).with_name("tarball-allowed.txt")
 # Never in a release, whatever pattern would allow it: caches, run artifacts, databases, logs.
-DENIED = ("*/__pycache__/*", "*.pyc", "*-artifact-*.json", "*.db", "*.db-*", "*.log", "*.retry",
-          "*/molecule/*", "*/.pytest_cache/*", "*/.hypothesis/*", "*.tar.gz", "*/.git/*")
+DENIED = (
+    "*/__pycache__/*",
+    "*.pyc",
+    "*-artifact-*.json",
+    "*.db",
+    "*.db-*",
+    "*.log",
+    "*.retry",
+    "*/molecule/*",
+    "*/.pytest_cache/*",
+    "*/.hypothesis/*",
+    "*.tar.gz",
+    "*/.git/*",
+)
 # Shipped whatever build_ignore says: a pattern there that drops one of these is a packaging bug.
-MUST_SHIP = ("plugins/*", "roles/*", "playbooks/*", "meta/*", "changelogs/*", "README.md", "COPYING",
-             "CHANGELOG.md", "requirements.txt")
+MUST_SHIP = ("plugins/*", "roles/*", "playbooks/*", "meta/*", "changelogs/*", "README.md", "COPYING", "CHANGELOG.md", "requirements.txt")
 
 
 def patterns(path):
@@ -55,14 +68,20 @@ def check(tarball, source):
     build_ignore = yaml.safe_load((Path(source) / "galaxy.yml").read_text()).get("build_ignore") or []
     known = subprocess.run(["git", "ls-files"], cwd=source, capture_output=True, text=True, check=True).stdout.split()
     # galaxy.yml becomes MANIFEST.json in the tarball.
-    expected = [f for f in known if f != "galaxy.yml" and not matches(f, DENIED)
-                and (matches(f, MUST_SHIP) or not ignored(f, build_ignore))]
+    expected = [f for f in known if f != "galaxy.yml" and not matches(f, DENIED) and (matches(f, MUST_SHIP) or not ignored(f, build_ignore))]
     missing = sorted(set(expected + ["MANIFEST.json", "FILES.json"]) - set(files))
-    summary = ("tarball: %d files, %d allowed by %d patterns; %d files git knows outside build_ignore, %d missing"
-               % (len(files), len(files) - len(denied) - len(unlisted), len(allowed), len(expected), len(missing)))
-    problems = [("never allowed in a release", denied),
-                ("not in tests/support/tarball-allowed.txt (add a pattern if users need it)", unlisted),
-                ("missing from the tarball", missing)]
+    summary = "tarball: %d files, %d allowed by %d patterns; %d files git knows outside build_ignore, %d missing" % (
+        len(files),
+        len(files) - len(denied) - len(unlisted),
+        len(allowed),
+        len(expected),
+        len(missing),
+    )
+    problems = [
+        ("never allowed in a release", denied),
+        ("not in tests/support/tarball-allowed.txt (add a pattern if users need it)", unlisted),
+        ("missing from the tarball", missing),
+    ]
     problems = [(what, paths) for what, paths in problems if paths]
     if len(files) < 10:
         problems.append(("the tarball holds only %d files" % len(files), files))

@@ -6,7 +6,9 @@ links to the work tree, and what ansible-test needs offline (Python links, a get
 Each helper takes the nox session (anything with run(), log() and error()) so its commands show
 in nox's log and a failure fails the session.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -22,7 +24,7 @@ from tests.support.paths import REPO
 from tests.support.tree import collection_tree
 
 PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
-GET_PIP_STANDIN = '''\
+GET_PIP_STANDIN = """\
 # Stand-in for get-pip.py: bootstrap pip from ensurepip, then install the pins.
 import subprocess
 import sys
@@ -30,7 +32,7 @@ import sys
 args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
 subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"])
 subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
-'''
+"""
 
 
 def ensure_venv(session, directory, requirements, version):
@@ -75,8 +77,7 @@ def run_pytest(session, name, folder, *args, python=sys.executable, cwd=None, en
         failed = False
         try:
             with session.chdir(cwd or os.getcwd()):
-                session.run(python, "-m", "pytest", str(folder), "-q", "-rs", "--junitxml=" + report, *args,
-                            *session.posargs, env=env or {}, external=True)
+                session.run(python, "-m", "pytest", str(folder), "-q", "-rs", "--junitxml=" + report, *args, *session.posargs, env=env or {}, external=True)
         except CommandFailed:
             failed = True  # still count what ran: the summary line says how many failed
         checked = junit.main([name, report] + ([] if session.posargs else [str(folder)]))
@@ -89,8 +90,15 @@ def run_pytest(session, name, folder, *args, python=sys.executable, cwd=None, en
 def tee(session, command, cwd=None, env=None):
     """Run COMMAND, print its output as it comes, and return (exit status, output)."""
     session.log(" ".join(str(part) for part in command))
-    process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=dict(os.environ, **(env or {})),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    process = subprocess.Popen(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=dict(os.environ, **(env or {})),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
     lines = []
     for line in process.stdout:
         sys.stdout.write(line)
@@ -111,8 +119,7 @@ def link(parent, source=REPO):
 def pyenv_python(version):
     """The real pyenv binary of Python X.Y (the shims exit 127), else pythonX.Y on PATH, else None."""
     root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    found = sorted(root.glob("%s.*/bin/python%s" % (version, version)),
-                   key=lambda p: [int(n) for n in re.findall(r"\d+", p.parts[-3])])
+    found = sorted(root.glob("%s.*/bin/python%s" % (version, version)), key=lambda p: [int(n) for n in re.findall(r"\d+", p.parts[-3])])
     return str(found[-1]) if found else shutil.which("python" + version)
 
 
@@ -133,8 +140,12 @@ def python_links(folder):
 def install_get_pip_standin(python=sys.executable):
     """ansible-test --venv downloads get-pip.py from a host we cannot reach; it looks in its cache
     first (named by the pip version it pins), so put a stand-in there that uses ensurepip."""
-    source = subprocess.run([python, "-c", "import ansible_test, pathlib; print(pathlib.Path(ansible_test.__file__).parent"
-                             " / '_internal' / 'python_requirements.py')"], check=True, capture_output=True, text=True)
+    source = subprocess.run(
+        [python, "-c", "import ansible_test, pathlib; print(pathlib.Path(ansible_test.__file__).parent" " / '_internal' / 'python_requirements.py')"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     pip = re.search(r"pip='([0-9.]+)'", Path(source.stdout.strip()).read_text()).group(1)
     standin = Path.home() / ".ansible" / "test" / "cache" / ("get_pip_%s.py" % pip.replace(".", "_"))
     standin.parent.mkdir(parents=True, exist_ok=True)

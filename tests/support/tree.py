@@ -10,7 +10,9 @@ output must not decide what a release contains either.
     python -m tests.support.tree DEST          # DEST ends in ansible_collections/zequenze/control
     from tests.support.tree import sync_tree, collection_tree
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import shutil
@@ -25,8 +27,9 @@ COLLECTION = ("ansible_collections", "zequenze", "control")
 
 def known_files(source=REPO):
     """Paths git knows under source (tracked + untracked, not ignored) that exist in the work tree."""
-    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=source, capture_output=True, check=True).stdout.decode()
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=source, capture_output=True, check=True
+    ).stdout.decode()
     # A file deleted in the work tree but still in the index is skipped.
     return sorted({name for name in listing.split("\0") if name and (Path(source) / name).is_file()})
 

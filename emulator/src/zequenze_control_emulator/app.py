@@ -55,18 +55,23 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
         if "id" in query:
             record = operations.get(query["id"], scope, refresh)
             if record is None:
-                raise ApiError(404, f"no operation with id {query['id']!r} is visible to this token",
-                               [("id", "unknown operation id, or one outside this token's organizations")])
+                raise ApiError(
+                    404,
+                    f"no operation with id {query['id']!r} is visible to this token",
+                    [("id", "unknown operation id, or one outside this token's organizations")],
+                )
             return json_response({"count": 1, "next": None, "previous": None, "results": [record]})
         count, records = operations.page(scope, number, size, refresh)
         url = request.url
         has_next = number * size < count
-        return json_response({
-            "count": count,
-            "next": str(url.include_query_params(page=number + 1, page_size=size)) if has_next else None,
-            "previous": str(url.include_query_params(page=number - 1, page_size=size)) if number > 1 else None,
-            "results": records,
-        })
+        return json_response(
+            {
+                "count": count,
+                "next": str(url.include_query_params(page=number + 1, page_size=size)) if has_next else None,
+                "previous": str(url.include_query_params(page=number - 1, page_size=size)) if number > 1 else None,
+                "results": records,
+            }
+        )
 
     async def create_operation(request: Request) -> Response:
         scope = authorize(request)
@@ -75,8 +80,11 @@ def create_app(operations: Operations, tokens: dict, time_scale: float) -> Starl
             outside = [o for o in operation.organizations if o not in scope]
             if outside:
                 names = ", ".join(str(o) for o in outside)
-                raise ApiError(403, f"this token may not act on organization(s) {names}",
-                               [("target_organizations", f"organization {o} is outside this token's scope") for o in outside])
+                raise ApiError(
+                    403,
+                    f"this token may not act on organization(s) {names}",
+                    [("target_organizations", f"organization {o} is outside this token's scope") for o in outside],
+                )
         record = operations.create(operation)
         return json_response(record, 201, {"location": str(request.url.replace(query=f"id={record['id']}"))})
 
@@ -128,8 +136,7 @@ async def _bounded_body(request: Request) -> bytes:
 
 def _too_large() -> ApiError:
     # The rest of the body is never read: the connection cannot carry another request.
-    return ApiError(413, "the request body is too large", [("body", f"expected at most {MAX_BODY_BYTES} bytes")],
-                    {"connection": "close"})
+    return ApiError(413, "the request body is too large", [("body", f"expected at most {MAX_BODY_BYTES} bytes")], {"connection": "close"})
 
 
 def _unauthorized(detail: str) -> ApiError:

@@ -26,26 +26,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port to listen on; 0 picks a free one (default: 8787)")
-    parser.add_argument("--db", default="zequenze-control-emulator.db",
-                        help="SQLite database file; operations survive restarts on the same file "
-                             "(default: zequenze-control-emulator.db)")
-    parser.add_argument("--tokens", metavar="FILE",
-                        help="YAML tokens file; without it one token, demo-token, sees every organization "
-                             "and the server only listens on loopback")
-    parser.add_argument("--time-scale", type=float, default=1.0, metavar="X",
-                        help="simulated seconds per real second (default: 1)")
+    parser.add_argument(
+        "--db",
+        default="zequenze-control-emulator.db",
+        help="SQLite database file; operations survive restarts on the same file " "(default: zequenze-control-emulator.db)",
+    )
+    parser.add_argument(
+        "--tokens",
+        metavar="FILE",
+        help="YAML tokens file; without it one token, demo-token, sees every organization " "and the server only listens on loopback",
+    )
+    parser.add_argument("--time-scale", type=float, default=1.0, metavar="X", help="simulated seconds per real second (default: 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the device fleet, device failures and faults (default: 0)")
-    parser.add_argument("--faults", default="none", metavar="PROFILE",
-                        help="none (default), flaky, or a YAML file of fault rates")
-    parser.add_argument("--refresh-seconds", type=float, default=30.0, metavar="S",
-                        help="simulated seconds a record may lag without update_status=true (default: 30)")
+    parser.add_argument("--faults", default="none", metavar="PROFILE", help="none (default), flaky, or a YAML file of fault rates")
+    parser.add_argument(
+        "--refresh-seconds", type=float, default=30.0, metavar="S", help="simulated seconds a record may lag without update_status=true (default: 30)"
+    )
     parser.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain); serves HTTPS with --tls-key")
     parser.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert")
     parser.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     parser.add_argument("--no-access-log", action="store_true", help="do not log each request")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parser.add_argument("--print-fleet", action="store_true",
-                        help="print the device fleet for --seed as JSON (counts per organization, type and status) and exit")
+    parser.add_argument(
+        "--print-fleet", action="store_true", help="print the device fleet for --seed as JSON (counts per organization, type and status) and exit"
+    )
     return parser
 
 
@@ -100,11 +104,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.print_fleet:
         summary = Fleet(args.seed).summary()
-        print(json.dumps({
-            "seed": args.seed,
-            "organizations": summary,
-            "troubled_organizations": {t.organization: t.description for t in TROUBLED.values()},
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "seed": args.seed,
+                    "organizations": summary,
+                    "troubled_organizations": {t.organization: t.description for t in TROUBLED.values()},
+                },
+                indent=2,
+            )
+        )
         return 0
     try:
         check_arguments(args)
@@ -168,15 +177,16 @@ def lock_database(db: str):
     try:
         lock = open(path, "a+b")  # pylint: disable=consider-using-with
     except OSError as exc:
-        print(f"zequenze-control-emulator: error: --db {db}: unable to open database file "
-              f"(its lock file {path}: {exc.strerror or exc})", file=sys.stderr)
+        print(f"zequenze-control-emulator: error: --db {db}: unable to open database file " f"(its lock file {path}: {exc.strerror or exc})", file=sys.stderr)
         sys.exit(2)
     try:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         lock.close()
-        print(f"zequenze-control-emulator: error: --db {db}: another emulator is using DB {db} "
-              f"(it holds {path}); stop it or use another --db", file=sys.stderr)
+        print(
+            f"zequenze-control-emulator: error: --db {db}: another emulator is using DB {db} " f"(it holds {path}); stop it or use another --db",
+            file=sys.stderr,
+        )
         sys.exit(2)
     return lock
 

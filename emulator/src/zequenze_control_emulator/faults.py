@@ -85,8 +85,7 @@ class FaultInjector:
     def _pick_after_save(self):
         """What answers a saved POST instead of its 201: a status, "reset", or None."""
         profile = self.profile
-        outcomes = ((503, profile.save_then_503), (429, profile.save_then_429),
-                    (500, profile.save_then_500), ("reset", profile.save_then_reset))
+        outcomes = ((503, profile.save_then_503), (429, profile.save_then_429), (500, profile.save_then_500), ("reset", profile.save_then_reset))
         if not any(rate for _outcome, rate in outcomes):
             return None  # no roll: seeded profiles without these faults keep their sequence
         roll = self.rng.random()
@@ -190,8 +189,7 @@ async def _buffered(receive):
 
 
 async def _answer_fault(send, status: int, retry_after: int) -> None:
-    detail = {429: "too many requests (simulated fault)", 500: "internal server error (simulated fault)",
-              503: "service unavailable (simulated fault)"}[status]
+    detail = {429: "too many requests (simulated fault)", 500: "internal server error (simulated fault)", 503: "service unavailable (simulated fault)"}[status]
     body = json.dumps({"detail": detail, "errors": []}).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if status in (429, 503):

@@ -47,8 +47,7 @@ _RESPONSES = {
 
 
 def _string_list(values, description: str) -> dict:
-    return {"type": "array", "minItems": 1, "nullable": True, "items": {"type": "string", "enum": list(values)},
-            "description": description}
+    return {"type": "array", "minItems": 1, "nullable": True, "items": {"type": "string", "enum": list(values)}, "description": description}
 
 
 def _schemas() -> dict:
@@ -135,9 +134,21 @@ def _schemas() -> dict:
         "Operation": {
             "type": "object",
             "required": [
-                "id", "operation_type", "status", "progress", "total_devices", "processed_devices",
-                "failed_devices", "created_at", "updated_at", "scheduled_for", "estimated_duration_minutes",
-                "estimated_completion", "target_device_count", "operation_details", "operation_config",
+                "id",
+                "operation_type",
+                "status",
+                "progress",
+                "total_devices",
+                "processed_devices",
+                "failed_devices",
+                "created_at",
+                "updated_at",
+                "scheduled_for",
+                "estimated_duration_minutes",
+                "estimated_completion",
+                "target_device_count",
+                "operation_details",
+                "operation_config",
                 "monitoring_url",
             ],
             "properties": {
@@ -197,8 +208,10 @@ def _schemas() -> dict:
             "required": ["status", "pid", "simulated_time", "time_scale"],
             "properties": {
                 "status": {"type": "string", "enum": ["ok"]},
-                "pid": {"type": "integer", "description": "Process id of this emulator: a readiness probe checks it "
-                        "is the process it started, not another server on the port"},
+                "pid": {
+                    "type": "integer",
+                    "description": "Process id of this emulator: a readiness probe checks it " "is the process it started, not another server on the port",
+                },
                 "simulated_time": timestamp,
                 "time_scale": {"type": "number"},
             },
@@ -234,18 +247,25 @@ def openapi_document() -> dict:
                     "operationId": "listOperations",
                     "summary": "List operations newest first, or one operation by id",
                     "parameters": [
-                        {"name": "id", "in": "query", "required": False, "schema": {"type": "string"},
-                         "description": "One operation; answered as a page holding one result"},
-                        {"name": "update_status", "in": "query", "required": False, "schema": {"type": "boolean"},
-                         "description": "Refresh progress to the current simulated time before answering"},
-                        {"name": "page", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 1, "maximum": 10**9, "default": 1}},
-                        {"name": "page_size", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+                        {
+                            "name": "id",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "One operation; answered as a page holding one result",
+                        },
+                        {
+                            "name": "update_status",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "boolean"},
+                            "description": "Refresh progress to the current simulated time before answering",
+                        },
+                        {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 10**9, "default": 1}},
+                        {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
                     ],
                     "responses": {
-                        "200": {"description": "A page of operations",
-                                "content": {"application/json": {"schema": _ref("OperationPage")}}},
+                        "200": {"description": "A page of operations", "content": {"application/json": {"schema": _ref("OperationPage")}}},
                         **_pick("401", "404", "422", "429", "500", "503"),
                     },
                 },
@@ -254,11 +274,7 @@ def openapi_document() -> dict:
                     "summary": "Schedule an operation",
                     "requestBody": {
                         "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"oneOf": [_ref("OperationConfiguration"), _ref("DataWrapper")]}
-                            }
-                        },
+                        "content": {"application/json": {"schema": {"oneOf": [_ref("OperationConfiguration"), _ref("DataWrapper")]}}},
                     },
                     "responses": {
                         "201": {

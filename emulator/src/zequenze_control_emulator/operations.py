@@ -32,8 +32,7 @@ class Operations:
     def get(self, operation_id: str, scope, refresh: bool):
         """The record, or None when the id is unknown or outside the scope."""
         # Only the canonical form names an operation: "01" or "+1" is not id 1.
-        if (not (0 < len(operation_id) <= 19 and operation_id.isascii() and operation_id.isdigit())
-                or operation_id[0] == "0" or int(operation_id) > MAX_ID):
+        if not (0 < len(operation_id) <= 19 and operation_id.isascii() and operation_id.isdigit()) or operation_id[0] == "0" or int(operation_id) > MAX_ID:
             return None
         row = self.store.get(int(operation_id))
         if row is None or not visible(row, scope):
@@ -67,12 +66,28 @@ def _parse(text: str):
 
 
 def render(row, at_us: int) -> dict:
-    (operation_id, operation_type, organizations, device_types, device_statuses, options, priority,
-     created_us, scheduled_us, start_us, timeout_us, total, nominal, actual, stall_after, failures, _refreshed) = row
+    (
+        operation_id,
+        operation_type,
+        organizations,
+        device_types,
+        device_statuses,
+        options,
+        priority,
+        created_us,
+        scheduled_us,
+        start_us,
+        timeout_us,
+        total,
+        nominal,
+        actual,
+        stall_after,
+        failures,
+        _refreshed,
+    ) = row
     pairs = _parse(failures)
     state = evaluate(
-        Stored(created_us, start_us, timeout_us, total, actual, stall_after,
-               tuple(pair[0] for pair in pairs), tuple(pair[1] for pair in pairs)),
+        Stored(created_us, start_us, timeout_us, total, actual, stall_after, tuple(pair[0] for pair in pairs), tuple(pair[1] for pair in pairs)),
         at_us,
     )
     organizations = _parse(organizations)

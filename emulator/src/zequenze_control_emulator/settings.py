@@ -43,16 +43,14 @@ def load_tokens(path: str | None) -> dict:
         if not isinstance(token, str) or not token.strip() or any(c.isspace() for c in token):
             raise ConfigError(f"{where}: {field}: a token must be a non-empty string without spaces")
         if not isinstance(entry, dict) or set(entry) != {"organizations"}:
-            raise ConfigError(f"{where}: {field}: expected `{{organizations: [ids]}}` or `{{organizations: \"*\"}}`")
+            raise ConfigError(f'{where}: {field}: expected `{{organizations: [ids]}}` or `{{organizations: "*"}}`')
         organizations = entry["organizations"]
         if organizations == "*":
             tokens[token] = None
-        elif isinstance(organizations, list) and organizations and all(
-            is_integer(o) and 1 <= o <= MAX_ORGANIZATION_ID for o in organizations
-        ):
+        elif isinstance(organizations, list) and organizations and all(is_integer(o) and 1 <= o <= MAX_ORGANIZATION_ID for o in organizations):
             tokens[token] = frozenset(organizations)
         else:
-            raise ConfigError(f"{where}: {field}.organizations: expected a non-empty list of organization ids (integers) or \"*\"")
+            raise ConfigError(f'{where}: {field}.organizations: expected a non-empty list of organization ids (integers) or "*"')
     return tokens
 
 
@@ -82,19 +80,50 @@ class FaultProfile:
 
     @property
     def active(self) -> bool:
-        return any((self.error_500, self.error_503, self.rate_limit_429, self.latency_rate, self.drop_after_create,
-                    self.save_then_503, self.save_then_429, self.save_then_500, self.save_then_reset,
-                    self.late_save_rate, self.listing_lag_seconds))
+        return any(
+            (
+                self.error_500,
+                self.error_503,
+                self.rate_limit_429,
+                self.latency_rate,
+                self.drop_after_create,
+                self.save_then_503,
+                self.save_then_429,
+                self.save_then_500,
+                self.save_then_reset,
+                self.late_save_rate,
+                self.listing_lag_seconds,
+            )
+        )
 
 
 FLAKY = FaultProfile(
-    error_500=0.04, error_503=0.04, rate_limit_429=0.04, retry_after_seconds=1, burst_min=1, burst_max=3,
-    latency_rate=0.2, latency_min_ms=20, latency_max_ms=200, drop_after_create=0.1,
+    error_500=0.04,
+    error_503=0.04,
+    rate_limit_429=0.04,
+    retry_after_seconds=1,
+    burst_min=1,
+    burst_max=3,
+    latency_rate=0.2,
+    latency_min_ms=20,
+    latency_max_ms=200,
+    drop_after_create=0.1,
 )
 
 SAVE_THEN_KEYS = ("save_then_503", "save_then_429", "save_then_500", "save_then_reset")
-FAULT_KEYS = ("error_500", "error_503", "rate_limit_429", "retry_after_seconds", "burst", "latency", "drop_after_create",
-              *SAVE_THEN_KEYS, "late_save", "listing_lag_seconds", "seed")
+FAULT_KEYS = (
+    "error_500",
+    "error_503",
+    "rate_limit_429",
+    "retry_after_seconds",
+    "burst",
+    "latency",
+    "drop_after_create",
+    *SAVE_THEN_KEYS,
+    "late_save",
+    "listing_lag_seconds",
+    "seed",
+)
 
 
 def load_faults(value: str) -> FaultProfile:
@@ -143,9 +172,7 @@ def load_faults(value: str) -> FaultProfile:
         latency = _mapping(document["latency"], f"{where}: latency", ("rate", "min_ms", "max_ms"))
         fields["latency_rate"] = _rate(latency.get("rate", 1.0), f"{where}: latency.rate")
         fields["latency_min_ms"] = _integer(latency.get("min_ms", 0), f"{where}: latency.min_ms", 0, 600_000)
-        fields["latency_max_ms"] = _integer(
-            latency.get("max_ms", fields["latency_min_ms"]), f"{where}: latency.max_ms", fields["latency_min_ms"], 600_000
-        )
+        fields["latency_max_ms"] = _integer(latency.get("max_ms", fields["latency_min_ms"]), f"{where}: latency.max_ms", fields["latency_min_ms"], 600_000)
     return FaultProfile(**fields)
 
 

@@ -59,9 +59,7 @@ class State:
 
 def plan(fleet: Fleet, request, seed: int, operation_id: int) -> Plan:
     devices = fleet.matching(request.organizations, request.device_types, request.device_statuses)
-    seconds = SECONDS_PER_DEVICE[request.operation_type] + sum(
-        extra for option, extra in OPTION_SECONDS.items() if request.options.get(option)
-    )
+    seconds = SECONDS_PER_DEVICE[request.operation_type] + sum(extra for option, extra in OPTION_SECONDS.items() if request.options.get(option))
     nominal = seconds * US
     behaviours = {TROUBLED[o].behaviour for o in request.organizations if o in TROUBLED}
     actual = nominal * SLOWDOWN if "slow" in behaviours else nominal

@@ -51,8 +51,7 @@ COLUMNS = (
 COLUMN_COUNT = COLUMNS.count(",") + 1
 # Operations with an organization outside the scope (a JSON list) are invisible.
 OUTSIDE_SCOPE = (
-    "EXISTS (SELECT 1 FROM operation_organizations x WHERE x.operation_id = operations.id"
-    " AND x.organization NOT IN (SELECT value FROM json_each(?)))"
+    "EXISTS (SELECT 1 FROM operation_organizations x WHERE x.operation_id = operations.id" " AND x.organization NOT IN (SELECT value FROM json_each(?)))"
 )
 
 
@@ -67,9 +66,7 @@ class Store:
         if row is None:
             self.db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         elif row[0] != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"database schema version {row[0]} is not {SCHEMA_VERSION}, the one this emulator writes; use a new file"
-            )
+            raise sqlite3.DatabaseError(f"database schema version {row[0]} is not {SCHEMA_VERSION}, the one this emulator writes; use a new file")
 
     def close(self) -> None:
         self.db.close()
@@ -117,9 +114,7 @@ class Store:
         """(count, rows) of the operations visible in `scope` (None: all), newest first."""
         if scope is None:
             count = self.db.execute("SELECT count(*) FROM operations").fetchone()[0]
-            rows = self.db.execute(
-                f"SELECT {COLUMNS} FROM operations ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)
-            ).fetchall()
+            rows = self.db.execute(f"SELECT {COLUMNS} FROM operations ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)).fetchall()
             return count, rows
         allowed = json.dumps(sorted(scope))
         count = self.db.execute(f"SELECT count(*) FROM operations WHERE NOT {OUTSIDE_SCOPE}", (allowed,)).fetchone()[0]

@@ -192,8 +192,9 @@ def _reject_unknown(value: dict, known: tuple, prefix: str, errors: list) -> Non
 
 
 def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "an integer", float: "a number", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _show(value) -> str:

@@ -9,7 +9,7 @@
 Run inside the collection tree copy (PYTHONPATH=<tree parent>), as make bench does.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -47,10 +47,8 @@ def _parse(text):
 
 
 def _create(emulator, index, operation_type="status_update"):
-    body = {"operation_type": operation_type, "target_organizations": [101 + index % 20],
-            "device_filters": {"types": ["router"]}}
-    answer = requests.post(emulator.operations_url, json=body, timeout=30,
-                           headers={"Authorization": "Bearer %s" % emulator.token})
+    body = {"operation_type": operation_type, "target_organizations": [101 + index % 20], "device_filters": {"types": ["router"]}}
+    answer = requests.post(emulator.operations_url, json=body, timeout=30, headers={"Authorization": "Bearer %s" % emulator.token})
     answer.raise_for_status()
     return answer.json()["id"]
 
@@ -194,34 +192,50 @@ def main():
         with EmulatorProcess(time_scale=TIME_SCALE, workdir=work / "lag") as emulator:
             lags, missing = asyncio.run(_lag(emulator))
         goal = INTERVAL + 1
-        print("event lag after an operation ends (interval %.0f s, %d operations, time scale %d): "
-              "median %.2f s, p95 %.2f s, max %.2f s, %d never told; goal <= %.0f s: %s"
-              % (INTERVAL, len(lags) + missing, TIME_SCALE, statistics.median(lags),
-                 sorted(lags)[max(0, int(len(lags) * 0.95) - 1)], max(lags), missing, goal,
-                 verdict(max(lags) <= goal and not missing)))
+        print(
+            "event lag after an operation ends (interval %.0f s, %d operations, time scale %d): "
+            "median %.2f s, p95 %.2f s, max %.2f s, %d never told; goal <= %.0f s: %s"
+            % (
+                INTERVAL,
+                len(lags) + missing,
+                TIME_SCALE,
+                statistics.median(lags),
+                sorted(lags)[max(0, int(len(lags) * 0.95) - 1)],
+                max(lags),
+                missing,
+                goal,
+                verdict(max(lags) <= goal and not missing),
+            )
+        )
         failures += not (max(lags) <= goal and not missing)
 
         big = work / "big.db"
-        subprocess.run([sys.executable, str(HERE.parents[0] / "emulator" / "seed_operations.py"), str(big),
-                        str(STORED)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, str(HERE.parents[0] / "emulator" / "seed_operations.py"), str(big), str(STORED)], check=True, stdout=subprocess.DEVNULL)
         with EmulatorProcess(db=big, workdir=work / "big") as emulator:
             (first_lists, first_seconds, tracked), per_poll = _requests_per_poll(emulator)
         most = max(p[0] for p in per_poll)
-        print("list requests per poll with %d stored operations: first poll %d (reads the history once, "
-              "%.1f s, %d active remembered); next %d polls: max %d list requests, max %d lookups by id, "
-              "max %.2f s; goal <= 2: %s"
-              % (STORED, first_lists, first_seconds, tracked, POLLS, most, max(p[1] for p in per_poll),
-                 max(p[3] for p in per_poll), verdict(most <= 2)))
+        print(
+            "list requests per poll with %d stored operations: first poll %d (reads the history once, "
+            "%.1f s, %d active remembered); next %d polls: max %d list requests, max %d lookups by id, "
+            "max %.2f s; goal <= 2: %s"
+            % (STORED, first_lists, first_seconds, tracked, POLLS, most, max(p[1] for p in per_poll), max(p[3] for p in per_poll), verdict(most <= 2))
+        )
         failures += most > 2
 
         with EmulatorProcess(time_scale=3000, workdir=work / "memory") as emulator:
             sizes = asyncio.run(_memory(emulator))
         events, start_size = sizes[0][0], sizes[0][1]
         growth = sizes[-1][1] - start_size
-        print("memory across %d events (tracemalloc, after each batch): %s; growth after the first "
-              "batch %+.2f MiB; goal flat (< 2 MiB): %s"
-              % (sizes[-1][0], ", ".join("%d: %.2f MiB" % (n, b / 2**20) for n, b, _t in sizes),
-                 growth / 2**20, verdict(growth < 2 * 2**20 and sizes[-1][0] >= MEMORY_EVENTS)))
+        print(
+            "memory across %d events (tracemalloc, after each batch): %s; growth after the first "
+            "batch %+.2f MiB; goal flat (< 2 MiB): %s"
+            % (
+                sizes[-1][0],
+                ", ".join("%d: %.2f MiB" % (n, b / 2**20) for n, b, _t in sizes),
+                growth / 2**20,
+                verdict(growth < 2 * 2**20 and sizes[-1][0] >= MEMORY_EVENTS),
+            )
+        )
         failures += not (growth < 2 * 2**20 and sizes[-1][0] >= MEMORY_EVENTS)
         del events
     return 1 if failures else 0

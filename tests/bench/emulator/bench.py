@@ -4,8 +4,9 @@ Figures are printed with the goal each is held to; this is not a test and never 
 on a missed goal (the exit status reports only whether the benchmark could run).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import http.client
@@ -25,8 +26,7 @@ from tests.support.emulator_process import API_PATH, EmulatorProcess
 CONNECTIONS = 16
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 # The page test also times a token limited to half the organizations (no goal; for information).
-TOKENS_YAML = 'tokens:\n  demo-token: {organizations: "*"}\n  scoped-token: {organizations: [%s]}\n' % ", ".join(
-    str(o) for o in range(101, 113))
+TOKENS_YAML = 'tokens:\n  demo-token: {organizations: "*"}\n  scoped-token: {organizations: [%s]}\n' % ", ".join(str(o) for o in range(101, 113))
 GOALS = {"get": (1500, 50.0), "post": (300, 50.0), "page_ms": 150.0}
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -104,16 +104,18 @@ def main() -> int:
         ("GET ?id= p99 latency, ms", f"{get['p99_ms']:.1f}", f"< {get_goal[1]:.0f}", get["p99_ms"] < get_goal[1]),
         ("POST create, req/s", f"{post['rate']:.0f}", f">= {post_goal[0]}", post["rate"] >= post_goal[0]),
         ("POST create p99 latency, ms", f"{post['p99_ms']:.1f}", f"< {post_goal[1]:.0f}", post["p99_ms"] < post_goal[1]),
-        ("1,000-record page at 100,000 ops, median ms", f"{statistics.median(times):.1f}", f"< {GOALS['page_ms']:.0f}",
-         statistics.median(times) < GOALS["page_ms"]),
-        ("1,000-record page at 100,000 ops, max ms", f"{max(times):.1f}", f"< {GOALS['page_ms']:.0f}",
-         max(times) < GOALS["page_ms"]),
+        (
+            "1,000-record page at 100,000 ops, median ms",
+            f"{statistics.median(times):.1f}",
+            f"< {GOALS['page_ms']:.0f}",
+            statistics.median(times) < GOALS["page_ms"],
+        ),
+        ("1,000-record page at 100,000 ops, max ms", f"{max(times):.1f}", f"< {GOALS['page_ms']:.0f}", max(times) < GOALS["page_ms"]),
     ]
     for name, figure, goal, met in rows:
         print(f"{name:<44} {figure:>12}   {goal:<8} {verdict(met)}")
     print(f"{'  same, token scoped to 12 organizations':<44} {statistics.median(scoped):>12.1f}   (no goal)")
-    print(f"errors: GET non-2xx {get['non_2xx']}, socket {get['socket_errors']}; "
-          f"POST non-2xx {post['non_2xx']}, socket {post['socket_errors']}")
+    print(f"errors: GET non-2xx {get['non_2xx']}, socket {get['socket_errors']}; " f"POST non-2xx {post['non_2xx']}, socket {post['socket_errors']}")
     missed = [row[0] for row in rows if not row[3]]
     print("all emulator goals met" if not missed else f"goals missed: {'; '.join(missed)}")
     return 0

@@ -7,8 +7,9 @@ Uses the emulator's own store, fleet and planner, so the rows are exactly what t
 server would have written; plans are reused across a few dozen templates for speed.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import random
@@ -31,15 +32,17 @@ def templates(rng: random.Random, now_us: int) -> list:
     for index in range(TEMPLATES):
         organizations = tuple(sorted(rng.sample(range(101, 125), rng.randint(1, 3))))
         execute_at = None if index % 3 == 0 else now_us + rng.randint(-3 * 86400, 3 * 86400) * 1_000_000
-        made.append(OperationRequest(
-            operation_type=OPERATION_TYPES[index % len(OPERATION_TYPES)],
-            organizations=organizations,
-            device_types=tuple(rng.sample(DEVICE_TYPES, rng.randint(1, 4))),
-            device_statuses=tuple(rng.sample(DEVICE_STATUSES, rng.randint(1, 3))),
-            execute_at_us=execute_at,
-            priority=("low", "normal", "high")[index % 3],
-            options=dict(DEFAULT_OPTIONS, timeout_minutes=rng.choice((60, 240, 1440))),
-        ))
+        made.append(
+            OperationRequest(
+                operation_type=OPERATION_TYPES[index % len(OPERATION_TYPES)],
+                organizations=organizations,
+                device_types=tuple(rng.sample(DEVICE_TYPES, rng.randint(1, 4))),
+                device_statuses=tuple(rng.sample(DEVICE_STATUSES, rng.randint(1, 3))),
+                execute_at_us=execute_at,
+                priority=("low", "normal", "high")[index % 3],
+                options=dict(DEFAULT_OPTIONS, timeout_minutes=rng.choice((60, 240, 1440))),
+            )
+        )
     return made
 
 

@@ -13,8 +13,9 @@ ZEQUENZE_API_TOKEN) and the collection tree on ANSIBLE_COLLECTIONS_PATH. Prints 
 figure with its goal and exits 1 when a goal is missed.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -51,18 +52,27 @@ def parse_time(text: str) -> float:
 
 def run_playbook(tasks: list, label: str, environment: dict | None = None) -> list:
     """Run tasks on localhost (with environment added); return the task_times callback's records."""
-    play = [{"name": label, "hosts": "localhost", "gather_facts": False,
-             "vars": {"ansible_python_interpreter": sys.executable}, "tasks": tasks}]
+    play = [{"name": label, "hosts": "localhost", "gather_facts": False, "vars": {"ansible_python_interpreter": sys.executable}, "tasks": tasks}]
     with tempfile.TemporaryDirectory() as tmp:
         playbook = pathlib.Path(tmp, "play.yml")
         playbook.write_text(yaml.safe_dump(play, sort_keys=False))
         times = pathlib.Path(tmp, "times.json")
-        env = dict(os.environ, ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
-                   ANSIBLE_CALLBACKS_ENABLED="task_times", TASK_TIMES_FILE=str(times),
-                   ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal", **(environment or {}))
-        run = subprocess.run([str(pathlib.Path(sys.executable).with_name("ansible-playbook")), "-i",
-                              "localhost,", "-c", "local", str(playbook)], env=env, check=False,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        env = dict(
+            os.environ,
+            ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
+            ANSIBLE_CALLBACKS_ENABLED="task_times",
+            TASK_TIMES_FILE=str(times),
+            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal",
+            **(environment or {}),
+        )
+        run = subprocess.run(
+            [str(pathlib.Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,", "-c", "local", str(playbook)],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         if not times.exists():
             raise SystemExit("ansible-playbook (%s) recorded no task: %s" % (label, run.stderr[-2000:]))
         return json.loads(times.read_text())
@@ -80,8 +90,12 @@ def bench_tasks(rounds: int = 21) -> bool:
     tasks = []
     for index in range(rounds):
         tasks.append({"name": f"info {index}", "zequenze.control.headless_operation_info": {"id": operation["id"]}})
-        tasks.append({"name": f"uri {index}", "ansible.builtin.uri": {
-            "url": url, "headers": {"Authorization": "Bearer {{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"}}})
+        tasks.append(
+            {
+                "name": f"uri {index}",
+                "ansible.builtin.uri": {"url": url, "headers": {"Authorization": "Bearer {{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"}},
+            }
+        )
     records = run_playbook(tasks, "per-task time")
     durations = {"info": [], "uri": []}
     for record in records:
@@ -92,8 +106,10 @@ def bench_tasks(rounds: int = 21) -> bool:
         if int(index) > 0:  # the first of each warms caches
             durations[kind].append(record["end"] - record["start"])
     info, uri = statistics.median(durations["info"]), statistics.median(durations["uri"])
-    print(f"per task, GET by id, median of {rounds - 1}: headless_operation_info {info * 1000:.0f} ms, "
-          f"ansible.builtin.uri {uri * 1000:.0f} ms, ratio {info / uri:.2f}")
+    print(
+        f"per task, GET by id, median of {rounds - 1}: headless_operation_info {info * 1000:.0f} ms, "
+        f"ansible.builtin.uri {uri * 1000:.0f} ms, ratio {info / uri:.2f}"
+    )
     return goal("ratio <= 1.0", info / uri <= 1.0)
 
 
@@ -123,16 +139,27 @@ def bench_wait(trials: int = 4, seed: int = 7) -> bool:
     for trial in range(trials):
         record = operation_lasting(rng, 20, 90, scale)
         op_id = record["id"]
-        ours = [{"name": "module wait", "zequenze.control.headless_operation_info": {
-            "id": op_id, "wait": True, "wait_for": "ended", "wait_timeout": 300, "update_status": True}}]
-        theirs = [{"name": "uri wait", "ansible.builtin.uri": {
-            "url": f"{ENDPOINT}?id={op_id}&update_status=true",
-            "headers": {"Authorization": "Bearer {{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"}},
-            "register": "r", "until": "r.json.results[0].status in ['completed', 'failed']",
-            "retries": 300, "delay": 2}]
+        ours = [
+            {
+                "name": "module wait",
+                "zequenze.control.headless_operation_info": {"id": op_id, "wait": True, "wait_for": "ended", "wait_timeout": 300, "update_status": True},
+            }
+        ]
+        theirs = [
+            {
+                "name": "uri wait",
+                "ansible.builtin.uri": {
+                    "url": f"{ENDPOINT}?id={op_id}&update_status=true",
+                    "headers": {"Authorization": "Bearer {{ lookup('ansible.builtin.env', 'ZEQUENZE_API_TOKEN') }}"},
+                },
+                "register": "r",
+                "until": "r.json.results[0].status in ['completed', 'failed']",
+                "retries": 300,
+                "delay": 2,
+            }
+        ]
         results = {}
-        threads = [threading.Thread(target=lambda k=k, t=t: results.__setitem__(k, run_playbook(t, k)))
-                   for k, t in (("module", ours), ("uri", theirs))]
+        threads = [threading.Thread(target=lambda k=k, t=t: results.__setitem__(k, run_playbook(t, k))) for k, t in (("module", ours), ("uri", theirs))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -143,19 +170,25 @@ def bench_wait(trials: int = 4, seed: int = 7) -> bool:
         module, uri = results["module"][-1], results["uri"][-1]
         row = {
             "duration": duration,
-            "module_lag": module["end"] - finished, "uri_lag": uri["end"] - finished,
-            "module_requests": 1 + module["wait"]["polls"], "uri_requests": uri["attempts"] or 1,
+            "module_lag": module["end"] - finished,
+            "uri_lag": uri["end"] - finished,
+            "module_requests": 1 + module["wait"]["polls"],
+            "uri_requests": uri["attempts"] or 1,
         }
         rows.append(row)
-        print(f"  trial {trial + 1}: operation {op_id} lasted {duration:.1f} s; lag after completion: "
-              f"module {row['module_lag']:.2f} s, uri {row['uri_lag']:.2f} s; requests: "
-              f"module {row['module_requests']}, uri {row['uri_requests']}")
+        print(
+            f"  trial {trial + 1}: operation {op_id} lasted {duration:.1f} s; lag after completion: "
+            f"module {row['module_lag']:.2f} s, uri {row['uri_lag']:.2f} s; requests: "
+            f"module {row['module_requests']}, uri {row['uri_requests']}"
+        )
     module_lag = statistics.mean(r["module_lag"] for r in rows)
     uri_lag = statistics.mean(r["uri_lag"] for r in rows)
     module_requests = sum(r["module_requests"] for r in rows)
     uri_requests = sum(r["uri_requests"] for r in rows)
-    print(f"wait, {trials} operations of 20-90 s: mean lag module {module_lag:.2f} s vs uri {uri_lag:.2f} s; "
-          f"requests module {module_requests} vs uri {uri_requests} ({module_requests / uri_requests:.2f})")
+    print(
+        f"wait, {trials} operations of 20-90 s: mean lag module {module_lag:.2f} s vs uri {uri_lag:.2f} s; "
+        f"requests module {module_requests} vs uri {uri_requests} ({module_requests / uri_requests:.2f})"
+    )
     ok = goal("mean lag after completion no more than uri + until", module_lag <= uri_lag)
     return goal("at most a third of the requests", module_requests * 3 <= uri_requests) and ok
 
@@ -197,12 +230,16 @@ def bench_listing(expected: int = 10000, rounds: int = 5, page_size: int = 1000)
                 print(f"  {name} listing saw {count} operations, expected {expected}", file=sys.stderr)
                 return False
     bare, ours = statistics.median(timings["bare"]), statistics.median(timings["collection"])
-    print(f"listing {expected} operations ({page_size} per page), median of {rounds}: collection client "
-          f"{ours:.2f} s, bare keep-alive requests loop {bare:.2f} s, ratio {ours / bare:.2f}")
+    print(
+        f"listing {expected} operations ({page_size} per page), median of {rounds}: collection client "
+        f"{ours:.2f} s, bare keep-alive requests loop {bare:.2f} s, ratio {ours / bare:.2f}"
+    )
     records = run_playbook([{"name": "list all", "zequenze.control.headless_operation_info": {}}], "list all")
     task = records[-1]
-    print(f"  (for reference: the whole headless_operation_info task returning {task['count']} operations "
-          f"to Ansible took {task['end'] - task['start']:.2f} s)")
+    print(
+        f"  (for reference: the whole headless_operation_info task returning {task['count']} operations "
+        f"to Ansible took {task['end'] - task['start']:.2f} s)"
+    )
     return goal("ratio <= 1.3", ours / bare <= 1.3)
 
 

@@ -30,17 +30,30 @@ KINDS = ("fresh", "create", "rerun", "uri")
 
 
 def create_task(name: str, api_url: str, minute: int) -> dict:
-    return {"name": name, "zequenze.control.headless_operation": {
-        "api_url": api_url, "operation_type": "inventory_audit", "organizations": [101],
-        "schedule": {"execute_at": "2031-01-01T%02d:%02d:00Z" % divmod(minute, 60)}}}
+    return {
+        "name": name,
+        "zequenze.control.headless_operation": {
+            "api_url": api_url,
+            "operation_type": "inventory_audit",
+            "organizations": [101],
+            "schedule": {"execute_at": "2031-01-01T%02d:%02d:00Z" % divmod(minute, 60)},
+        },
+    }
 
 
 def uri_task(name: str, api_url: str, minute: int) -> dict:
-    body = {"operation_type": "inventory_audit", "target_organizations": [102],
-            "schedule": {"execute_at": "2032-01-01T%02d:%02d:00Z" % divmod(minute, 60)}}
-    return {"name": name, "ansible.builtin.uri": {
-        "url": api_url + "/inventory_device_serial_headless_operation/",
-        "method": "POST", "body_format": "json", "body": body, "status_code": 201, "headers": HEADERS}}
+    body = {"operation_type": "inventory_audit", "target_organizations": [102], "schedule": {"execute_at": "2032-01-01T%02d:%02d:00Z" % divmod(minute, 60)}}
+    return {
+        "name": name,
+        "ansible.builtin.uri": {
+            "url": api_url + "/inventory_device_serial_headless_operation/",
+            "method": "POST",
+            "body_format": "json",
+            "body": body,
+            "status_code": 201,
+            "headers": HEADERS,
+        },
+    }
 
 
 def plan(urls: dict) -> list:
@@ -48,10 +61,13 @@ def plan(urls: dict) -> list:
     counts = sorted(urls)
     tasks = [create_task(f"fresh {stored} 0", urls[stored], 0) for stored in counts]
     for index in range(ROUNDS):
-        for stored in counts[index % len(counts):] + counts[:index % len(counts)]:
+        for stored in counts[index % len(counts) :] + counts[: index % len(counts)]:
             url = urls[stored]
-            tasks += [create_task(f"create {stored} {index}", url, index + 1),
-                      create_task(f"rerun {stored} {index}", url, index + 1), uri_task(f"uri {stored} {index}", url, index)]
+            tasks += [
+                create_task(f"create {stored} {index}", url, index + 1),
+                create_task(f"rerun {stored} {index}", url, index + 1),
+                uri_task(f"uri {stored} {index}", url, index),
+            ]
     return tasks
 
 
@@ -60,8 +76,10 @@ def measure(results: str, databases: list) -> None:
     from tests.support.emulator_process import EmulatorProcess
 
     with contextlib.ExitStack() as stack:
-        urls = dict((int(stored), stack.enter_context(EmulatorProcess(db=db, extra_args=["--no-access-log"])))
-                    for stored, db in (item.split("=", 1) for item in databases))
+        urls = dict(
+            (int(stored), stack.enter_context(EmulatorProcess(db=db, extra_args=["--no-access-log"])))
+            for stored, db in (item.split("=", 1) for item in databases)
+        )
         first = urls[min(urls)]
         os.environ.setdefault("ZEQUENZE_API_URL", first.api_url)  # bench.py reads them on import
         os.environ["ZEQUENZE_API_TOKEN"] = first.token
@@ -75,8 +93,7 @@ def measure(results: str, databases: list) -> None:
         kind, stored, index = record["name"].split()
         expected = kind != "rerun"
         if record["outcome"] != "ok" or (kind != "uri" and bool(record["changed"]) != expected):
-            raise SystemExit(f"task {record['name']}: {record['outcome']}, "
-                             f"changed={record['changed']}, expected changed={expected}")
+            raise SystemExit(f"task {record['name']}: {record['outcome']}, " f"changed={record['changed']}, expected changed={expected}")
         if kind == "fresh" or int(index) > 0:
             figures[int(stored)][kind].append(record["end"] - record["start"])
         if kind == "fresh":

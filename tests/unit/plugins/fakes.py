@@ -6,8 +6,9 @@ The session is an autospec of requests.Session, so a call with a wrong
 signature fails; answers are real requests.Response objects.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import contextlib
@@ -40,9 +41,17 @@ def response(status=200, body=None, headers=None, text=None):
     return resp
 
 
-def make_record(op_id, status="scheduled", operation_type="bulk_serial_sync", orgs=(101,),
-                types=("router",), statuses=None, scheduled_for="2030-01-16T02:00:00Z",
-                created_at="2030-01-15T10:00:00Z", **extra):
+def make_record(
+    op_id,
+    status="scheduled",
+    operation_type="bulk_serial_sync",
+    orgs=(101,),
+    types=("router",),
+    statuses=None,
+    scheduled_for="2030-01-16T02:00:00Z",
+    created_at="2030-01-15T10:00:00Z",
+    **extra,
+):
     """A record with the union of the GET and POST shapes, as the emulator answers."""
     record = {
         "id": str(op_id),
@@ -104,8 +113,7 @@ class FakeApi:
         types = (body.get("device_filters") or {}).get("types") or []
         statuses = (body.get("device_filters") or {}).get("status")
         execute_at = (body.get("schedule") or {}).get("execute_at") or "2030-01-15T10:00:00Z"
-        record = make_record(self.next_id, operation_type=body.get("operation_type"), orgs=orgs, types=types,
-                             statuses=statuses, scheduled_for=execute_at)
+        record = make_record(self.next_id, operation_type=body.get("operation_type"), orgs=orgs, types=types, statuses=statuses, scheduled_for=execute_at)
         self.records.insert(0, record)
         return response(201, record)
 
@@ -120,10 +128,9 @@ class FakeApi:
             return response(200, {"count": 1, "next": None, "previous": None, "results": [record]})
         page = int(query.get("page", 1))
         size = int(query.get("page_size", 50))
-        chunk = self.records[(page - 1) * size:page * size]
+        chunk = self.records[(page - 1) * size : page * size]
         more = page * size < len(self.records)
-        next_url = "%s/inventory_device_serial_headless_operation/?page=%d&page_size=%d" % (
-            self.next_base, page + 1, size) if more else None
+        next_url = "%s/inventory_device_serial_headless_operation/?page=%d&page_size=%d" % (self.next_base, page + 1, size) if more else None
         return response(200, {"count": len(self.records), "next": next_url, "previous": None, "results": chunk})
 
 
@@ -159,8 +166,7 @@ class SimulatedOperation:
     slowdown > 1 makes it run that many times slower than its estimate says.
     """
 
-    def __init__(self, clock, scale=60.0, total=100, start_delay=0.0, per_device=36.0, end_status="completed",
-                 stall_at=None, op_id="42", slowdown=1.0):
+    def __init__(self, clock, scale=60.0, total=100, start_delay=0.0, per_device=36.0, end_status="completed", stall_at=None, op_id="42", slowdown=1.0):
         self.clock, self.scale, self.total, self.per = clock, scale, total, per_device * slowdown
         self.origin_local = clock.now
         self.origin = datetime.datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
@@ -178,8 +184,9 @@ class SimulatedOperation:
     def record(self, *_args):
         now = self.server_now()
         stamp = _stamp
-        rec = make_record(self.op_id, created_at=stamp(self.origin), scheduled_for=stamp(self.start),
-                          total_devices=self.total, estimated_completion=stamp(self.estimate))
+        rec = make_record(
+            self.op_id, created_at=stamp(self.origin), scheduled_for=stamp(self.start), total_devices=self.total, estimated_completion=stamp(self.estimate)
+        )
         if now <= self.start:
             return rec
         done = min(self.total, int((now - self.start).total_seconds() // self.per))
@@ -189,8 +196,7 @@ class SimulatedOperation:
             rec.update(status=self.end_status, processed_devices=self.total, progress=100, updated_at=stamp(self.finish))
             return rec
         updated = self.start + datetime.timedelta(seconds=done * self.per)
-        rec.update(status="in_progress", processed_devices=done, progress=done * 100 // self.total,
-                   updated_at=stamp(updated))
+        rec.update(status="in_progress", processed_devices=done, progress=done * 100 // self.total, updated_at=stamp(updated))
         return rec
 
     def serve(self, api):
@@ -216,6 +222,7 @@ def module_args(args):
     except ImportError:  # ansible-core < 2.19
         from ansible.module_utils import basic
         from ansible.module_utils.common.text.converters import to_bytes
+
         with mock.patch.object(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))):
             yield
         return

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The event source under asyncio (no JVM): pacing, backoff, error events, no token, arguments."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -116,8 +116,7 @@ def test_a_lasting_error_is_reported_at_once_and_polling_goes_on():
 def test_the_token_never_appears_in_an_event():
     watch = _fake_watch()
     leaky = make_record(1, status="failed", note="Bearer %s" % TOKEN)
-    watch.poll.side_effect = [RuntimeError("header Authorization: Bearer %s" % TOKEN),
-                              [{"type": "operation_failed", "operation": leaky, TOKEN: [TOKEN]}]]
+    watch.poll.side_effect = [RuntimeError("header Authorization: Bearer %s" % TOKEN), [{"type": "operation_failed", "operation": leaky, TOKEN: [TOKEN]}]]
     poller, _sleeps = _poller(watch, error_after=1)
     queue = asyncio.Queue()
     asyncio.run(poller.run(queue, polls=2))
@@ -149,15 +148,18 @@ def test_bad_arguments_fail_naming_the_argument():
         asyncio.run(operation_events.main(asyncio.Queue(), dict(ARGS, interval="soon")))
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"interval": 0}, "interval must be at least 0.1"),
-    ({"page_size": "many"}, "page_size must be a whole number"),
-    ({"emit_existing": "perhaps"}, "emit_existing must be a boolean"),
-    ({"organizations": []}, "organizations must be a non-empty list"),
-    ({"api_url": 5}, "api_url must be text"),
-    ({"api_token": 12345}, "api_token must be text"),
-    ({"intervall": 5}, "unknown argument.s. intervall"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"interval": 0}, "interval must be at least 0.1"),
+        ({"page_size": "many"}, "page_size must be a whole number"),
+        ({"emit_existing": "perhaps"}, "emit_existing must be a boolean"),
+        ({"organizations": []}, "organizations must be a non-empty list"),
+        ({"api_url": 5}, "api_url must be text"),
+        ({"api_token": 12345}, "api_token must be text"),
+        ({"intervall": 5}, "unknown argument.s. intervall"),
+    ],
+)
 def test_each_argument_is_checked(args, message):
     with pytest.raises(InputError, match=message) as info:
         source_settings(dict(ARGS, **args), environ={})
@@ -165,8 +167,13 @@ def test_each_argument_is_checked(args, message):
 
 
 def test_connection_falls_back_to_the_environment_and_lists_accept_text():
-    environ = {"ZEQUENZE_API_URL": "http://127.0.0.1:1/api/v1", "ZEQUENZE_API_TOKEN": TOKEN,
-               "ZEQUENZE_VALIDATE_CERTS": "false", "ZEQUENZE_TIMEOUT": "7", "ZEQUENZE_CA_PATH": ""}
+    environ = {
+        "ZEQUENZE_API_URL": "http://127.0.0.1:1/api/v1",
+        "ZEQUENZE_API_TOKEN": TOKEN,
+        "ZEQUENZE_VALIDATE_CERTS": "false",
+        "ZEQUENZE_TIMEOUT": "7",
+        "ZEQUENZE_CA_PATH": "",
+    }
     settings = source_settings({"organizations": "101, 903", "eda_feedback_queue": object()}, environ=environ)
     assert settings["api_url"] == "http://127.0.0.1:1/api/v1" and settings["api_token"] == TOKEN
     assert settings["validate_certs"] is False and settings["timeout"] == 7.0 and settings["ca_path"] is None

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The create doc fragment documents exactly the create path's argument spec and the module's others."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import pytest
@@ -40,8 +41,7 @@ def test_the_module_takes_what_each_part_documents(part):
     documented = _options(part)
     spec = headless_operation.argument_spec()
     _assert_documents(documented, dict((name, spec[name]) for name in documented))
-    assert "zequenze.control.create.%s" % part.lower() in yaml.safe_load(
-        headless_operation.DOCUMENTATION)["extends_documentation_fragment"]
+    assert "zequenze.control.create.%s" % part.lower() in yaml.safe_load(headless_operation.DOCUMENTATION)["extends_documentation_fragment"]
 
 
 def test_the_configuration_part_documents_the_configuration_argument_spec():

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters over operation records: summaries, totals and the monitoring classification."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import datetime
@@ -74,8 +75,7 @@ def test_summary_reads_the_post_shape():
 
 
 def test_summary_reads_odd_shapes_without_breaking():
-    summary = operation_summary(record(operation_details=["not", "a", "mapping"], operation_config="x",
-                                       error_summary=[1, 2]))
+    summary = operation_summary(record(operation_details=["not", "a", "mapping"], operation_config="x", error_summary=[1, 2]))
     assert summary["error_summary"] == {} and summary["organizations"] == [] and summary["device_types"] == []
     summary = operation_summary(record(operation_details={"organization_ids": 101, "device_types": "router"}))
     assert summary["organizations"] == [101] and summary["device_types"] == ["router"]
@@ -90,16 +90,17 @@ def test_summary_refuses_what_is_not_a_record():
         operation_summary("x")
 
 
-@pytest.mark.parametrize("odd, field, read", [
-    (record(failed_devices="many"), "failed_devices", {"failed_devices": 0}),
-    (record(progress=float("inf")), "progress", {"progress": 0}),
-    (record(operation_details={"error_summary": {"connection_timeouts": "x", "b": 2}}),
-     "error_summary.connection_timeouts", {"error_summary": {"b": 2}}),
-    (record(operation_details={"error_summary": {"connection_timeouts": None, "other": [1]}}),
-     "error_summary.other", {"error_summary": {}}),
-    (record(created_at="2026-01-01T00:00:00+24:00"), "created_at", {"created_at": None}),
-    (record(scheduled_for="9999-12-31T23:59:59-14:00"), "scheduled_for", {"scheduled_for": None}),
-])
+@pytest.mark.parametrize(
+    "odd, field, read",
+    [
+        (record(failed_devices="many"), "failed_devices", {"failed_devices": 0}),
+        (record(progress=float("inf")), "progress", {"progress": 0}),
+        (record(operation_details={"error_summary": {"connection_timeouts": "x", "b": 2}}), "error_summary.connection_timeouts", {"error_summary": {"b": 2}}),
+        (record(operation_details={"error_summary": {"connection_timeouts": None, "other": [1]}}), "error_summary.other", {"error_summary": {}}),
+        (record(created_at="2026-01-01T00:00:00+24:00"), "created_at", {"created_at": None}),
+        (record(scheduled_for="9999-12-31T23:59:59-14:00"), "scheduled_for", {"scheduled_for": None}),
+    ],
+)
 def test_summary_reads_an_unreadable_field_as_unknown_with_one_warning(odd, field, read, monkeypatch):
     shown = []
     monkeypatch.setattr(records_module.Display, "warning", lambda self, message: shown.append(message))
@@ -112,8 +113,14 @@ def test_summary_reads_an_unreadable_field_as_unknown_with_one_warning(odd, fiel
 
 
 def test_totals_add_devices_and_error_categories():
-    second = record(id="2", status="completed", total_devices=50, processed_devices=50, failed_devices=3,
-                    operation_details={"organization_ids": [103], "error_summary": {"connection_timeouts": 2, "unsupported_firmware": 1}})
+    second = record(
+        id="2",
+        status="completed",
+        total_devices=50,
+        processed_devices=50,
+        failed_devices=3,
+        operation_details={"organization_ids": [103], "error_summary": {"connection_timeouts": 2, "unsupported_firmware": 1}},
+    )
     result = operation_totals([GET_RECORD, second])
     assert result == {
         "operations": 2,
@@ -173,13 +180,16 @@ def test_one_operation_in_two_lists_counts_once():
     assert found["count"] == 1
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"overdue_minutes": -1}, "overdue_minutes must be a number of at least 0"),
-    ({"failed_hours": 1e300}, "failed_hours must be a number of at most 1000000"),
-    ({"stalled_minutes": True}, "stalled_minutes must be a number"),
-    ({"failed_hours": "soon"}, "failed_hours must be a number"),
-    ({"now": "tomorrow"}, "now must be an ISO 8601 timestamp"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"overdue_minutes": -1}, "overdue_minutes must be a number of at least 0"),
+        ({"failed_hours": 1e300}, "failed_hours must be a number of at most 1000000"),
+        ({"stalled_minutes": True}, "stalled_minutes must be a number"),
+        ({"failed_hours": "soon"}, "failed_hours must be a number"),
+        ({"now": "tomorrow"}, "now must be an ISO 8601 timestamp"),
+    ],
+)
 def test_attention_bad_arguments_name_the_field(kwargs, message):
     with pytest.raises(AnsibleFilterError, match=message):
         operations_needing_attention([GET_RECORD], **kwargs)

@@ -25,19 +25,20 @@ from ansible_collections.zequenze.control.plugins.filter.operations_over_thresho
 from ansible_collections.zequenze.control.plugins.filter.organization_ids import organization_ids
 from ansible_collections.zequenze.control.tests.unit.plugins.fakes import make_record
 
-RUNNING = make_record(12, status="in_progress", orgs=[101, 102], progress=40, processed_devices=40,
-                      failed_devices=2, estimated_completion="2030-01-16T03:30:00Z")
+RUNNING = make_record(
+    12, status="in_progress", orgs=[101, 102], progress=40, processed_devices=40, failed_devices=2, estimated_completion="2030-01-16T03:30:00Z"
+)
 SCHEDULED = make_record(13, orgs=[103])
 FAILED = make_record(14, status="failed", orgs=[104], processed_devices=100, failed_devices=30)
 
 
 def test_progress_lines():
     assert operation_line(RUNNING) == (
-        "operation 12 bulk_serial_sync (organizations 101,102): in_progress 40% - 40/100 devices processed, "
-        "2 failed - ETA 2030-01-16T03:30:00Z")
+        "operation 12 bulk_serial_sync (organizations 101,102): in_progress 40% - 40/100 devices processed, " "2 failed - ETA 2030-01-16T03:30:00Z"
+    )
     assert operation_line([SCHEDULED]) == [
-        "operation 13 bulk_serial_sync (organizations 103): scheduled 0% - 0/100 devices processed, 0 failed"
-        " - starts 2030-01-16T02:00:00Z"]
+        "operation 13 bulk_serial_sync (organizations 103): scheduled 0% - 0/100 devices processed, 0 failed" " - starts 2030-01-16T02:00:00Z"
+    ]
     # An ended operation has no ETA.
     assert operation_line(dict(FAILED, estimated_completion="2030-01-16T03:30:00Z")).endswith("30 failed")
 
@@ -46,16 +47,16 @@ def test_outcome_lines_from_records_or_summaries():
     failing = operations_over_threshold([RUNNING, FAILED], 5)
     assert operation_line(failing, "outcome") == [
         "operation 12 (organizations 101,102): in_progress, 2/100 devices failed (2.0%)",
-        "operation 14 (organizations 104): failed, 30/100 devices failed (30.0%)"]
-    assert operation_line(FAILED, "organization") == (
-        "organization 104 (operation 14: failed, 30/100 devices failed, 30.0%)")
+        "operation 14 (organizations 104): failed, 30/100 devices failed (30.0%)",
+    ]
+    assert operation_line(FAILED, "organization") == ("organization 104 (operation 14: failed, 30/100 devices failed, 30.0%)")
 
 
 def test_attention_lines():
     found = operations_needing_attention([FAILED], now="2030-01-15T12:00:00Z")
     assert attention_lines(found) == [
-        "FAILED: operation 14 bulk_serial_sync (organizations 104), failed at 2030-01-15T10:00:00Z with 30 of 100 "
-        "devices failed"]
+        "FAILED: operation 14 bulk_serial_sync (organizations 104), failed at 2030-01-15T10:00:00Z with 30 of 100 " "devices failed"
+    ]
     with pytest.raises(AnsibleFilterError, match="attention_lines: expected the result of operations_needing_attention"):
         attention_lines([FAILED])
 
@@ -73,12 +74,15 @@ def test_merge_replaces_by_id_and_appends_new_ones():
     assert merge_operations([no_id, RUNNING], [no_id, fresh]) == [no_id, fresh, no_id]
 
 
-@pytest.mark.parametrize("value, expected", [
-    ([102, "101", 102], [101, 102]),
-    ("103, 101,,", [101, 103]),
-    (105, [105]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ([102, "101", 102], [101, 102]),
+        ("103, 101,,", [101, 103]),
+        (105, [105]),
+        ("", []),
+    ],
+)
 def test_organization_ids(value, expected):
     assert organization_ids(value) == expected
 
@@ -98,8 +102,9 @@ def test_bad_input_names_the_filter():
         operation_totals(RUNNING)
 
 
-@pytest.mark.parametrize("module, name", [
-    (line_module, "operation_line"), (attention_module, "attention_lines"),
-    (merge_module, "merge_operations"), (organizations_module, "organization_ids")])
+@pytest.mark.parametrize(
+    "module, name",
+    [(line_module, "operation_line"), (attention_module, "attention_lines"), (merge_module, "merge_operations"), (organizations_module, "organization_ids")],
+)
 def test_registered(module, name):
     assert name in module.FilterModule().filters()

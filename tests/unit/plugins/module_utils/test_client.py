@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTTP client: headers, TLS, retries, error mapping, pagination, secrets."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import email.utils
@@ -32,8 +33,7 @@ from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     UnprocessableError,
 )
 
-from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
-    BASE, ENDPOINT_URL, TOKEN, FakeApi, FakeClock, bearer_header, make_record, response)
+from ansible_collections.zequenze.control.tests.unit.plugins.fakes import BASE, ENDPOINT_URL, TOKEN, FakeApi, FakeClock, bearer_header, make_record, response
 
 ENDPOINT = "inventory_device_serial_headless_operation/"
 
@@ -51,8 +51,7 @@ def refused():
 
 
 def reset_after_sending():
-    return requests.exceptions.ConnectionError(
-        urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")))
+    return requests.exceptions.ConnectionError(urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")))
 
 
 def test_version_constant_matches_galaxy_yml():
@@ -90,8 +89,7 @@ def test_default_session_is_a_real_session_trusting_the_environment():
 def test_get_retries_5xx_and_429_honouring_retry_after(fake_api):
     clock = FakeClock()
     client = new_client(fake_api, clock)
-    fake_api.script = [response(500, {"detail": "boom"}), response(429, {}, {"Retry-After": "7"}),
-                       response(502, text="bad gateway")]
+    fake_api.script = [response(500, {"detail": "boom"}), response(429, {}, {"Retry-After": "7"}), response(502, text="bad gateway")]
     fake_api.records = [make_record(1)]
     page = client.get(ENDPOINT, params={"id": "1"})
     assert page["results"][0]["id"] == "1"
@@ -127,11 +125,14 @@ def test_post_retries_only_when_not_received(fake_api):
     assert [c["method"] for c in fake_api.calls] == ["POST"] * 3
 
 
-@pytest.mark.parametrize("failure", [
-    reset_after_sending(),
-    requests.exceptions.ReadTimeout("read timed out"),
-    requests.exceptions.ChunkedEncodingError("incomplete"),
-])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        reset_after_sending(),
+        requests.exceptions.ReadTimeout("read timed out"),
+        requests.exceptions.ChunkedEncodingError("incomplete"),
+    ],
+)
 def test_post_does_not_repeat_an_ambiguous_failure(fake_api, failure):
     client = new_client(fake_api)
     fake_api.script = [failure]
@@ -162,14 +163,17 @@ def test_post_busy_answers_are_ambiguous_and_not_repeated(fake_api, status):
     assert len(fake_api.calls) == 1
 
 
-@pytest.mark.parametrize("status, error_class, hint_word", [
-    (400, BadRequestError, "data option"),
-    (401, AuthenticationError, "ZEQUENZE_API_TOKEN"),
-    (403, PermissionDeniedError, "organizations"),
-    (404, NotFoundError, "api_url (https://api.example.test/api/v1)"),
-    (422, UnprocessableError, "fields"),
-    (409, ApiError, ""),
-])
+@pytest.mark.parametrize(
+    "status, error_class, hint_word",
+    [
+        (400, BadRequestError, "data option"),
+        (401, AuthenticationError, "ZEQUENZE_API_TOKEN"),
+        (403, PermissionDeniedError, "organizations"),
+        (404, NotFoundError, "api_url (https://api.example.test/api/v1)"),
+        (422, UnprocessableError, "fields"),
+        (409, ApiError, ""),
+    ],
+)
 def test_error_statuses_map_to_typed_errors(fake_api, status, error_class, hint_word):
     client = new_client(fake_api)
     body = {"detail": "it went wrong", "errors": [{"field": "schedule.priority", "message": "must be low"}]}
@@ -191,8 +195,7 @@ def test_not_found_by_id_names_the_id(fake_api):
     client = new_client(fake_api)
     with pytest.raises(NotFoundError) as info:
         client.get(ENDPOINT, params={"id": "4242"})
-    assert info.value.full_message().endswith(
-        "Check the operation id: it does not exist or the token may not see it (id 4242).")
+    assert info.value.full_message().endswith("Check the operation id: it does not exist or the token may not see it (id 4242).")
 
 
 def test_server_error_after_retries(fake_api):
@@ -243,8 +246,7 @@ def test_token_is_scrubbed_from_every_error(fake_api):
     with pytest.raises(TransportError) as info:
         client.get(ENDPOINT)
     assert TOKEN not in str(info.value.to_result())
-    fake_api.script = [response(401, {"detail": "unknown token " + TOKEN,
-                                      "errors": [{"field": TOKEN, "message": TOKEN}]})]
+    fake_api.script = [response(401, {"detail": "unknown token " + TOKEN, "errors": [{"field": TOKEN, "message": TOKEN}]})]
     with pytest.raises(AuthenticationError) as info:
         client.get(ENDPOINT)
     assert TOKEN not in str(info.value.to_result())
@@ -265,6 +267,7 @@ def test_tls_failure_points_at_the_tls_options(fake_api):
 
 def test_tls_failure_with_a_string_reason_is_reported(fake_api):
     import ssl
+
     ssl_error = ssl.SSLError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
     ssl_error.reason = "CERTIFICATE_VERIFY_FAILED"
     client = new_client(fake_api, max_retries=0)
@@ -274,8 +277,7 @@ def test_tls_failure_with_a_string_reason_is_reported(fake_api):
     assert "CERTIFICATE_VERIFY_FAILED" in info.value.message
 
 
-@pytest.mark.parametrize("options, verify", [
-    ({}, True), ({"validate_certs": False}, False), ({"ca_path": __file__}, __file__)])
+@pytest.mark.parametrize("options, verify", [({}, True), ({"validate_certs": False}, False), ({"ca_path": __file__}, __file__)])
 def test_tls_choice_is_passed_on_every_request(fake_api, options, verify):
     """requests would let REQUESTS_CA_BUNDLE override Session.verify; the client passes it each time."""
     client = new_client(fake_api, **options)
@@ -332,8 +334,7 @@ def test_pagination_keeps_same_origin_and_relative_links(fake_api):
 def test_pagination_refuses_a_repeated_next(fake_api):
     client = new_client(fake_api)
     loop = BASE + "/inventory_device_serial_headless_operation/?page=2"
-    fake_api.script = [response(200, {"next": loop, "results": [make_record(1)]}),
-                       response(200, {"next": loop, "results": [make_record(2)]})]
+    fake_api.script = [response(200, {"next": loop, "results": [make_record(1)]}), response(200, {"next": loop, "results": [make_record(2)]})]
     with pytest.raises(PaginationError) as info:
         list(client.iterate(ENDPOINT))
     assert "repeats" in info.value.message
@@ -402,8 +403,7 @@ def test_get_follows_redirects_and_a_final_3xx_is_an_error(fake_api):
 def test_deadline_caps_timeouts_and_stops_retries():
     clock = FakeClock()
     api = FakeApi()
-    client = Client(BASE, TOKEN, session=api.session, sleep=clock.sleep, jitter=lambda: 1.0, clock=clock.monotonic,
-                    max_retries=5)
+    client = Client(BASE, TOKEN, session=api.session, sleep=clock.sleep, jitter=lambda: 1.0, clock=clock.monotonic, max_retries=5)
     api.records = [make_record(1)]
     client.get(ENDPOINT, deadline=clock.now + 5)
     assert api.calls[-1]["timeout"] == (5.0, 5.0)
@@ -433,6 +433,7 @@ def test_pagination_refuses_a_next_on_an_empty_page(fake_api):
 
     def empty_page(*_args):
         return response(200, {"next": ENDPOINT_URL + "?page=%d" % next(counter), "results": []})
+
     fake_api.script = [empty_page] * 5
     with pytest.raises(PaginationError) as info:
         list(client.iterate(ENDPOINT))
@@ -449,8 +450,7 @@ def test_pagination_refuses_a_next_that_is_not_text(fake_api):
 
 def test_pagination_resolves_a_query_only_next_against_the_endpoint(fake_api):
     client = new_client(fake_api)
-    fake_api.script = [response(200, {"next": "?page=2", "results": [make_record(1)]}),
-                       response(200, {"next": None, "results": [make_record(2)]})]
+    fake_api.script = [response(200, {"next": "?page=2", "results": [make_record(1)]}), response(200, {"next": None, "results": [make_record(2)]})]
     assert [r["id"] for r in client.iterate(ENDPOINT)] == ["1", "2"]
     assert fake_api.calls[1]["url"] == ENDPOINT_URL + "?page=2"
 
@@ -465,13 +465,16 @@ def test_pagination_refuses_results_that_are_not_records(fake_api, result):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("failure, words", [
-    (requests.exceptions.SSLError("certificate verify failed"), "validate_certs and ca_path"),
-    (requests.exceptions.InvalidHeader("Invalid return character in header value"), "check api_token"),
-    (requests.exceptions.MissingSchema("Invalid URL 'x': No scheme supplied"), "check api_url"),
-    (requests.exceptions.InvalidURL("Failed to parse: http://[::1"), "check api_url"),
-    (requests.exceptions.TooManyRedirects("Exceeded 30 redirects"), "30 redirects"),
-])
+@pytest.mark.parametrize(
+    "failure, words",
+    [
+        (requests.exceptions.SSLError("certificate verify failed"), "validate_certs and ca_path"),
+        (requests.exceptions.InvalidHeader("Invalid return character in header value"), "check api_token"),
+        (requests.exceptions.MissingSchema("Invalid URL 'x': No scheme supplied"), "check api_url"),
+        (requests.exceptions.InvalidURL("Failed to parse: http://[::1"), "check api_url"),
+        (requests.exceptions.TooManyRedirects("Exceeded 30 redirects"), "30 redirects"),
+    ],
+)
 def test_permanent_transport_failures_fail_at_once(fake_api, method, failure, words):
     clock = FakeClock()
     client = new_client(fake_api, clock, max_retries=5)

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The client against hostile input: odd URLs and CA paths, huge or endless answers, echoed tokens."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import io
@@ -18,30 +19,31 @@ from ansible_collections.zequenze.control.plugins.module_utils.connection_option
 from ansible_collections.zequenze.control.plugins.module_utils.error_mapping import MAX_FIELD_ERRORS
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ApiError, InputError, PaginationError, TransportError
 from ansible_collections.zequenze.control.plugins.module_utils.pagination import EXTRA_PAGES
-from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
-    BASE, ENDPOINT_URL, TOKEN, FakeApi, FakeClock, make_record, response)
+from ansible_collections.zequenze.control.tests.unit.plugins.fakes import BASE, ENDPOINT_URL, TOKEN, FakeApi, FakeClock, make_record, response
 
 ENDPOINT = "inventory_device_serial_headless_operation/"
 
 
 def new_client(api, clock=None, url=BASE, **kwargs):
     clock = clock or FakeClock()
-    return Client(url, TOKEN, session=api.session, sleep=clock.sleep, clock=clock.monotonic,
-                  jitter=lambda: 1.0, max_retries=0, **kwargs)
+    return Client(url, TOKEN, session=api.session, sleep=clock.sleep, clock=clock.monotonic, jitter=lambda: 1.0, max_retries=0, **kwargs)
 
 
-@pytest.mark.parametrize("url, words", [
-    ("", "api_url is empty"),
-    ("   ", "api_url is empty"),
-    ("control.example.test/api/v1", "must be an http:// or https:// URL"),
-    ("ftp://control.example.test/api/v1", "must be an http:// or https:// URL"),
-    ("https://", "must be an http:// or https:// URL"),
-    ("http://[::1", "not a valid URL"),
-    ("https://host.example.test:99999/api", "not a valid URL"),
-    ("https://%s.example.test/api" % ("a" * 64), "1 to 63 characters"),
-    ("https://%s/api" % ".".join(["abcdefgh"] * 30), "at most 253 characters"),
-    ("https://a..b/api", "1 to 63 characters"),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("", "api_url is empty"),
+        ("   ", "api_url is empty"),
+        ("control.example.test/api/v1", "must be an http:// or https:// URL"),
+        ("ftp://control.example.test/api/v1", "must be an http:// or https:// URL"),
+        ("https://", "must be an http:// or https:// URL"),
+        ("http://[::1", "not a valid URL"),
+        ("https://host.example.test:99999/api", "not a valid URL"),
+        ("https://%s.example.test/api" % ("a" * 64), "1 to 63 characters"),
+        ("https://%s/api" % ".".join(["abcdefgh"] * 30), "at most 253 characters"),
+        ("https://a..b/api", "1 to 63 characters"),
+    ],
+)
 def test_an_api_url_that_cannot_be_the_api_is_refused_naming_api_url(fake_api, url, words):
     with pytest.raises(InputError) as info:
         new_client(fake_api, url=url)
@@ -53,9 +55,9 @@ def test_an_api_url_that_cannot_be_the_api_is_refused_naming_api_url(fake_api, u
     assert fake_api.calls == []
 
 
-@pytest.mark.parametrize("url", ["https://user:pa55word-xyz@api.example.test/api/v1",
-                                 "https://pa55word-xyz@api.example.test/api/v1",
-                                 "pa55word-xyz:x@api.example.test/api/v1"])
+@pytest.mark.parametrize(
+    "url", ["https://user:pa55word-xyz@api.example.test/api/v1", "https://pa55word-xyz@api.example.test/api/v1", "pa55word-xyz:x@api.example.test/api/v1"]
+)
 def test_userinfo_in_api_url_is_refused_without_repeating_it(fake_api, url):
     with pytest.raises(InputError) as info:
         new_client(fake_api, url=url)
@@ -77,11 +79,19 @@ def test_an_empty_token_is_refused_before_sending(fake_api, token):
     assert fake_api.calls == []
 
 
-@pytest.mark.parametrize("url, warned", [
-    ("http://127.0.0.1:8000/api/v1", False), ("http://localhost/api/v1", False), ("http://[::1]/api", False),
-    ("http://127.8.9.10/api", False), ("https://control.example.test/api", False),
-    ("http://control.example.test/api", True), ("http://10.0.0.5/api", True), ("HTTP://Control.Example.Test/", True),
-])
+@pytest.mark.parametrize(
+    "url, warned",
+    [
+        ("http://127.0.0.1:8000/api/v1", False),
+        ("http://localhost/api/v1", False),
+        ("http://[::1]/api", False),
+        ("http://127.8.9.10/api", False),
+        ("https://control.example.test/api", False),
+        ("http://control.example.test/api", True),
+        ("http://10.0.0.5/api", True),
+        ("HTTP://Control.Example.Test/", True),
+    ],
+)
 def test_plain_http_beyond_this_machine_is_warned_about(fake_api, url, warned):
     warning = new_client(fake_api, url=url).plain_http_warning
     assert bool(warning) is warned
@@ -172,7 +182,7 @@ def test_token_echoed_near_the_cut_is_masked_before_cutting(fake_api):
         with pytest.raises(ApiError) as info:
             new_client(fake_api).get(ENDPOINT)
         text = json.dumps(info.value.to_result())
-        assert not any(TOKEN[i:i + 6] in text for i in range(len(TOKEN) - 5)), offset
+        assert not any(TOKEN[i : i + 6] in text for i in range(len(TOKEN) - 5)), offset
 
 
 def test_server_text_is_cut_after_masking_in_every_field(fake_api):
@@ -186,11 +196,14 @@ def test_server_text_is_cut_after_masking_in_every_field(fake_api):
     assert TOKEN[:6] not in json.dumps(result)
 
 
-@pytest.mark.parametrize("body, reason", [
-    ("[" * 200000 + "]" * 200000, "nested too deeply"),
-    ("{\"results\": [", "not JSON"),
-    (b"\xff\xfe\x00garbage", "not JSON"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ("[" * 200000 + "]" * 200000, "nested too deeply"),
+        ('{"results": [', "not JSON"),
+        (b"\xff\xfe\x00garbage", "not JSON"),
+    ],
+)
 def test_unreadable_success_bodies_fail_clearly(fake_api, body, reason):
     answer = response(200, text="")
     answer.raw = io.BytesIO(body if isinstance(body, bytes) else body.encode())
@@ -208,11 +221,11 @@ def test_a_number_too_long_to_convert_stays_text(fake_api):
 
 
 def endless(count):
-    pages = iter(range(2, 10 ** 6))
+    pages = iter(range(2, 10**6))
 
     def answer(*_args):
-        return response(200, {"count": count, "results": [make_record(next(pages))],
-                              "next": ENDPOINT_URL + "?page=%d" % (next(pages) + 1)})
+        return response(200, {"count": count, "results": [make_record(next(pages))], "next": ENDPOINT_URL + "?page=%d" % (next(pages) + 1)})
+
     return answer
 
 
@@ -224,7 +237,7 @@ def test_an_endless_next_chain_stops_after_the_pages_count_allows(fake_api):
     assert len(fake_api.calls) == 3 + EXTRA_PAGES
 
 
-@pytest.mark.parametrize("count", [10 ** 9, None, "many", True, -1])
+@pytest.mark.parametrize("count", [10**9, None, "many", True, -1])
 def test_an_endless_next_chain_with_a_useless_count_stops_at_the_listing_deadline(fake_api, count):
     clock = FakeClock()
     api = FakeApi()
@@ -235,6 +248,7 @@ def test_an_endless_next_chain_with_a_useless_count_stops_at_the_listing_deadlin
         calls.append(1)
         clock.now += 1.0  # each page takes a second
         return pages(*args)
+
     api.script = [slow] * 2000
     with pytest.raises(PaginationError) as info:
         list(new_client(api, clock).iterate(ENDPOINT, max_seconds=60))
@@ -256,8 +270,7 @@ def test_redirects_never_gain_credentials():
     original = requests.Request("GET", BASE + "/x", headers={"Authorization": "Bearer t"}).prepare()
     answer = requests.Response()
     answer.request = original
-    for target, kept in ((BASE + "/y", True), ("https://other.example.test/y", False),
-                         ("http://api.example.test/api/v1/y", False)):
+    for target, kept in ((BASE + "/y", True), ("https://other.example.test/y", False), ("http://api.example.test/api/v1/y", False)):
         follow = requests.Request("GET", target, headers={"Authorization": "Bearer t"}).prepare()
         session.rebuild_auth(follow, answer)
         assert ("Authorization" in follow.headers) is kept, target

@@ -41,8 +41,14 @@ SCHEDULED = {"execute_at": "2030-01-16T03:00:00+01:00", "priority": None}
 
 
 def params(**overrides):
-    base = {"data": None, "operation_type": "bulk_serial_sync", "organizations": [101, 102, 103],
-            "device_filters": None, "schedule": SCHEDULED, "options": None}
+    base = {
+        "data": None,
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101, 102, 103],
+        "device_filters": None,
+        "schedule": SCHEDULED,
+        "options": None,
+    }
     base.update(overrides)
     return base
 
@@ -55,10 +61,8 @@ def request(**overrides):
 def service(api=None, clock=None, max_retries=2, settle_time=0.0, use_cache=True, cache_dir=None):
     api = api or FakeApi()
     clock = clock or FakeClock()
-    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep,
-                    jitter=lambda: 0.5, clock=clock.monotonic)
-    ops = Operations(client, clock=clock.monotonic, sleep=clock.sleep,
-                     settings=CreateSettings(cache_dir, use_cache, settle_time))
+    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep, jitter=lambda: 0.5, clock=clock.monotonic)
+    ops = Operations(client, clock=clock.monotonic, sleep=clock.sleep, settings=CreateSettings(cache_dir, use_cache, settle_time))
     return ops, api, clock
 
 
@@ -87,16 +91,19 @@ def posts_answer(api, *answers):
         if isinstance(item, BaseException):
             raise item
         return item
+
     api.create = create
 
 
 def committed_then(api, failure):
     """The server commits the create, then answers with failure (an exception or a response)."""
+
     def answer(method, url, params_, json_body):
         api.create(json_body)
         if isinstance(failure, BaseException):
             raise failure
         return failure
+
     return answer
 
 
@@ -247,10 +254,8 @@ def test_order_problems():
     assert "id 5 after id 5" in order_problem(view({"id": "5"}), view({"id": "5"}))
     assert "no id" in order_problem(None, view({}))
     assert "cannot be checked" in order_problem(view({"id": "b"}), view({"id": "a"}))
-    assert order_problem(view({"id": "b", "created_at": "2030-01-02T00:00:00Z"}),
-                         view({"id": "a", "created_at": "2030-01-01T00:00:00Z"})) is None
-    assert "created_at" in order_problem(view({"id": "2", "created_at": "2030-01-01T00:00:00Z"}),
-                                         view({"id": "1", "created_at": "2030-01-02T00:00:00Z"}))
+    assert order_problem(view({"id": "b", "created_at": "2030-01-02T00:00:00Z"}), view({"id": "a", "created_at": "2030-01-01T00:00:00Z"})) is None
+    assert "created_at" in order_problem(view({"id": "2", "created_at": "2030-01-01T00:00:00Z"}), view({"id": "1", "created_at": "2030-01-02T00:00:00Z"}))
 
 
 # -- the POST ---------------------------------------------------------------------
@@ -261,15 +266,18 @@ def test_a_create_posts_once_then_looks_once_more():
     assert [c["method"] for c in api.calls] == ["GET", "POST", "GET"]
 
 
-@pytest.mark.parametrize("answer, words", [
-    ({"count": 3, "next": None, "previous": None, "results": []}, "a list envelope"),
-    ({"status": "scheduled"}, "a record without a readable id"),
-    ({"id": {"nested": 1}}, "a record without a readable id"),
-    ({"id": True}, "a record without a readable id"),
-    ("<html>Created</html>", "not JSON"),
-    (["x"], "a list"),
-    (None, "an empty body"),
-])
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ({"count": 3, "next": None, "previous": None, "results": []}, "a list envelope"),
+        ({"status": "scheduled"}, "a record without a readable id"),
+        ({"id": {"nested": 1}}, "a record without a readable id"),
+        ({"id": True}, "a record without a readable id"),
+        ("<html>Created</html>", "not JSON"),
+        (["x"], "a list"),
+        (None, "an empty body"),
+    ],
+)
 def test_a_create_requires_the_created_record(answer, words):
     ops, api, _clock = service()
     if isinstance(answer, str):
@@ -286,13 +294,17 @@ def test_a_create_requires_the_created_record(answer, words):
     assert [c["method"] for c in api.calls].count("POST") == 1
 
 
-@pytest.mark.parametrize("failure", [
-    requests.exceptions.ConnectionError("Connection aborted: reset by peer"),
-    response(503, {"detail": "busy"}, {"Retry-After": "1"}),
-    response(429, {"detail": "slow down"}, {"Retry-After": "3"}),
-    response(500, {"detail": "boom"}),
-    response(502, {"detail": "bad gateway"}),
-], ids=["reset", "503", "429", "500", "502"])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        requests.exceptions.ConnectionError("Connection aborted: reset by peer"),
+        response(503, {"detail": "busy"}, {"Retry-After": "1"}),
+        response(429, {"detail": "slow down"}, {"Retry-After": "3"}),
+        response(500, {"detail": "boom"}),
+        response(502, {"detail": "bad gateway"}),
+    ],
+    ids=["reset", "503", "429", "500", "502"],
+)
 def test_a_create_saved_before_a_failure_is_adopted(failure):
     ops, api, _clock = service()
     api.script = [look(api), committed_then(api, failure)]
@@ -313,6 +325,7 @@ def test_an_operation_adopted_after_it_ended_is_ours():
         api.create(json_body)
         api.records[0].update(status="completed")
         raise requests.exceptions.ConnectionError("Connection aborted: reset by peer")
+
     api.script = [look(api), committed_then_finished]
     outcome = ops.ensure(body)
     assert outcome.adopted and outcome.record["id"] != older and outcome.record["status"] == "completed"
@@ -331,8 +344,10 @@ def test_a_late_save_is_adopted_within_the_settle_time():
             if clock.now >= saved_at and not api.records:
                 api.create(json_body)
             return real_read(url_, query)
+
         api.read = read
         raise requests.exceptions.ReadTimeout("read timed out")
+
     api.script = [look(api), late]
     outcome = ops.ensure(body)
     assert outcome.adopted and len(api.records) == 1
@@ -403,6 +418,7 @@ def test_an_operation_created_meanwhile_by_another_run_is_a_duplicate():
     def theirs_then_ours(method, url, params_, json_body):
         api.create(json_body)  # another machine's run, at the same moment
         return api.create(json_body)
+
     api.script = [look(api), theirs_then_ours]
     outcome = ops.ensure(body)
     assert outcome.created and [d["id"] for d in outcome.duplicates] == ["1001"]
@@ -411,8 +427,11 @@ def test_an_operation_created_meanwhile_by_another_run_is_a_duplicate():
 
 def test_a_failed_second_look_does_not_fail_a_create():
     ops, api, _clock = service(max_retries=0)
-    api.script = [look(api), committed_then(api, response(201, make_record(5000))),
-                  requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))]
+    api.script = [
+        look(api),
+        committed_then(api, response(201, make_record(5000))),
+        requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused")),
+    ]
     outcome = ops.ensure(request()[0])
     assert outcome.created and outcome.duplicates == []
 

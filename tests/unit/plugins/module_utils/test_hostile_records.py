@@ -7,7 +7,7 @@ Each test counts the records it pushed through and asserts at least RECORDS of t
 `make reliability` runs the same checks with 5,000 each (tests/reliability/test_hostile_properties.py).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -46,41 +46,83 @@ MODULE_LIST_SIZE = 17
 
 def example_settings(count, per_example):
     """Enough examples that count records pass, whatever sizes hypothesis draws."""
-    return settings(max_examples=-(-count // per_example), deadline=None, database=None, derandomize=True,
-                    suppress_health_check=list(HealthCheck))
+    return settings(max_examples=-(-count // per_example), deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
-HOSTILE_TIMESTAMPS = st.sampled_from([
-    "2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+99:00", "2026-01-01T00:00:00-23:60",
-    "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z",
-    "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2030-01-16T02:00:00Z", "2030-01-16T02:00:00+01:00",
-    "", "now", "2030-01-16T02:00:00" + "9" * 5000, "２０３０-01-16T02:00:00Z"])
+HOSTILE_TIMESTAMPS = st.sampled_from(
+    [
+        "2026-01-01T00:00:00+24:00",
+        "2026-01-01T00:00:00+99:00",
+        "2026-01-01T00:00:00-23:60",
+        "9999-12-31T23:59:59-14:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59Z",
+        "0001-01-01T00:00:00Z",
+        "2026-02-30T00:00:00Z",
+        "2026-13-01T00:00:00Z",
+        "2030-01-16T02:00:00Z",
+        "2030-01-16T02:00:00+01:00",
+        "",
+        "now",
+        "2030-01-16T02:00:00" + "9" * 5000,
+        "２０３０-01-16T02:00:00Z",
+    ]
+)
 NUMBERS = st.one_of(
-    st.integers(), st.integers(min_value=-10 ** 30, max_value=10 ** 30), st.floats(),
-    st.sampled_from([float("inf"), float("-inf"), float("nan"), 1e308, -0.0, 5e-324, True, False,
-                     "1e400", "nan", "12", "-3", "x", 10 ** 4000]))
-TEXT = st.text(max_size=12) | st.sampled_from(["scheduled", "in_progress", "completed", "failed", "bulk_serial_sync",
-                                               "router", "\u202eevil", "\x00", "x" * 500])
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(),
+    st.sampled_from([float("inf"), float("-inf"), float("nan"), 1e308, -0.0, 5e-324, True, False, "1e400", "nan", "12", "-3", "x", 10**4000]),
+)
+TEXT = st.text(max_size=12) | st.sampled_from(
+    ["scheduled", "in_progress", "completed", "failed", "bulk_serial_sync", "router", "\u202eevil", "\x00", "x" * 500]
+)
 SCALARS = st.none() | st.booleans() | NUMBERS | TEXT | HOSTILE_TIMESTAMPS
-VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=3)
-                      | st.dictionaries(TEXT, children, max_size=3), max_leaves=4)
-TOP_FIELDS = ("id", "operation_type", "status", "created_at", "updated_at", "scheduled_for", "estimated_completion",
-              "estimated_duration_minutes", "progress", "total_devices", "target_device_count", "processed_devices",
-              "failed_devices", "operation_details", "operation_config", "device_filters", "target_organizations",
-              "error_summary")
-NESTED_FIELDS = ("organization_ids", "organizations", "device_types", "device_statuses", "error_summary",
-                 "device_filters", "options")
+VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=3) | st.dictionaries(TEXT, children, max_size=3), max_leaves=4)
+TOP_FIELDS = (
+    "id",
+    "operation_type",
+    "status",
+    "created_at",
+    "updated_at",
+    "scheduled_for",
+    "estimated_completion",
+    "estimated_duration_minutes",
+    "progress",
+    "total_devices",
+    "target_device_count",
+    "processed_devices",
+    "failed_devices",
+    "operation_details",
+    "operation_config",
+    "device_filters",
+    "target_organizations",
+    "error_summary",
+)
+NESTED_FIELDS = ("organization_ids", "organizations", "device_types", "device_statuses", "error_summary", "device_filters", "options")
 # Fields whose value never decides identity for an explicit execute_at.
-NON_IDENTITY_FIELDS = ("updated_at", "estimated_completion", "estimated_duration_minutes", "progress",
-                       "total_devices", "target_device_count", "processed_devices", "failed_devices", "status",
-                       "created_at")
+NON_IDENTITY_FIELDS = (
+    "updated_at",
+    "estimated_completion",
+    "estimated_duration_minutes",
+    "progress",
+    "total_devices",
+    "target_device_count",
+    "processed_devices",
+    "failed_devices",
+    "status",
+    "created_at",
+)
 
 
 @st.composite
 def hostile_record(draw, fields=TOP_FIELDS):
     """A well-formed record with some fields (top level or nested) replaced by anything, or removed."""
-    record = make_record(draw(st.integers(1, 10 ** 6)), orgs=draw(st.lists(st.integers(101, 104), min_size=1, max_size=3)),
-                         scheduled_for=draw(st.sampled_from(["2030-01-16T02:00:00Z", "2030-01-17T02:00:00Z"])))
+    record = make_record(
+        draw(st.integers(1, 10**6)),
+        orgs=draw(st.lists(st.integers(101, 104), min_size=1, max_size=3)),
+        scheduled_for=draw(st.sampled_from(["2030-01-16T02:00:00Z", "2030-01-17T02:00:00Z"])),
+    )
     for name in draw(st.lists(st.sampled_from(fields), max_size=4)):
         if draw(st.booleans()) and name in record:
             del record[name]
@@ -97,9 +139,12 @@ def hostile_record(draw, fields=TOP_FIELDS):
 IDENTITY_FIELDS = {"operation_type", "organizations", "device_types", "device_statuses", "scheduled_for"}
 RECORD_LISTS = st.lists(hostile_record(), min_size=LIST_SIZE, max_size=LIST_SIZE + 4)
 IDENTITIES = [
-    OperationIdentity.from_body({"operation_type": "bulk_serial_sync", "target_organizations": orgs,
-                                 "device_filters": {"types": ["router"]}, "schedule": schedule})
-    for orgs in ([101], [101, 102]) for schedule in ({"execute_at": "2030-01-16T02:00:00Z"}, {})]
+    OperationIdentity.from_body(
+        {"operation_type": "bulk_serial_sync", "target_organizations": orgs, "device_filters": {"types": ["router"]}, "schedule": schedule}
+    )
+    for orgs in ([101], [101, 102])
+    for schedule in ({"execute_at": "2030-01-16T02:00:00Z"}, {})
+]
 
 
 def counting(check):
@@ -141,7 +186,9 @@ def check_reader_and_identity(count=RECORDS):
                         assert not set(view.unreadable) & IDENTITY_FIELDS
             sorted(records, key=newest_first_key)
             pending_warnings()
+
         run()
+
     read = counting(check)
     assert read >= count
     return read
@@ -149,18 +196,20 @@ def check_reader_and_identity(count=RECORDS):
 
 def check_non_identity_fields(count=RECORDS):
     """For an explicit time, only identity fields decide; mutating the others must not make or break a match."""
+
     def check(seen):
         @example_settings(count, LIST_SIZE)
         @given(mutated=st.lists(hostile_record(fields=NON_IDENTITY_FIELDS), min_size=LIST_SIZE, max_size=LIST_SIZE + 4))
         def run(mutated):
             seen.append(len(mutated))
             for record in mutated:
-                well_formed = make_record(1, orgs=record["operation_details"]["organization_ids"],
-                                          scheduled_for=record["scheduled_for"])
+                well_formed = make_record(1, orgs=record["operation_details"]["organization_ids"], scheduled_for=record["scheduled_for"])
                 for identity in IDENTITIES[::2]:  # the explicit-time ones
                     assert identity.matches(record, any_state=True) == identity.matches(well_formed, any_state=True)
             pending_warnings()
+
         run()
+
     read = counting(check)
     assert read >= count
     return read
@@ -174,15 +223,16 @@ def check_filters(count=RECORDS):
             seen.append(len(records))
             json.dumps(operation_summary(records))
             json.dumps(operation_totals(records))
-            json.dumps(operations_needing_attention(records, now="2030-01-16T03:00:00Z", overdue_minutes=10,
-                                                    stalled_minutes=10, failed_hours=24))
+            json.dumps(operations_needing_attention(records, now="2030-01-16T03:00:00Z", overdue_minutes=10, stalled_minutes=10, failed_hours=24))
             json.dumps(operations_over_threshold(records, 5))
             found = operations_needing_attention(records, now="2030-01-16T03:00:00Z")
             json.dumps(attention_lines(found))
             json.dumps(merge_operations(records, records[::-1]))
             for style in ("progress", "outcome", "organization"):
                 json.dumps(operation_line(records, style))
+
         run()
+
     read = counting(check)
     assert read >= count
     return read
@@ -200,14 +250,21 @@ def lookup_run(module, args, capsys, records, check_mode):
 
 
 def check_module_lookups(capsys, count=RECORDS):
-    nightly = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-               "schedule": {"execute_at": "2030-01-16T02:00:00Z"}}
+    nightly = {
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101],
+        "device_filters": {"types": ["router"]},
+        "schedule": {"execute_at": "2030-01-16T02:00:00Z"},
+    }
 
     def check(seen):
         @example_settings(count, MODULE_LIST_SIZE)
-        @given(records=st.lists(hostile_record(), min_size=MODULE_LIST_SIZE, max_size=MODULE_LIST_SIZE + 8),
-               run_now=st.booleans(),
-               status=st.sampled_from([None, ["scheduled", "failed"]]), orgs=st.sampled_from([None, [101], [102, 103]]))
+        @given(
+            records=st.lists(hostile_record(), min_size=MODULE_LIST_SIZE, max_size=MODULE_LIST_SIZE + 8),
+            run_now=st.booleans(),
+            status=st.sampled_from([None, ["scheduled", "failed"]]),
+            orgs=st.sampled_from([None, [101], [102, 103]]),
+        )
         def run(records, run_now, status, orgs):
             seen.append(len(records))
             args = dict(nightly, schedule={"execute_at": "now"}) if run_now else nightly
@@ -216,7 +273,9 @@ def check_module_lookups(capsys, count=RECORDS):
             info_args = dict((k, v) for k, v in (("status", status), ("organizations", orgs)) if v is not None)
             result = lookup_run(headless_operation_info, info_args, capsys, records, check_mode=False)
             assert isinstance(result["operations"], list)
+
         run()
+
     read = counting(check)
     assert read >= count
     return read

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The domain: request bodies, both record shapes, identity, creation after ambiguity, waiting."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import datetime
@@ -49,25 +50,37 @@ from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
 UTC = datetime.timezone.utc
 
 GET_RECORD = {
-    "id": "12345", "operation_type": "bulk_serial_sync", "status": "in_progress", "progress": 65,
-    "total_devices": 150, "processed_devices": 98, "failed_devices": 2,
-    "created_at": "2024-01-15T10:30:00Z", "updated_at": "2024-01-15T11:45:30Z",
+    "id": "12345",
+    "operation_type": "bulk_serial_sync",
+    "status": "in_progress",
+    "progress": 65,
+    "total_devices": 150,
+    "processed_devices": 98,
+    "failed_devices": 2,
+    "created_at": "2024-01-15T10:30:00Z",
+    "updated_at": "2024-01-15T11:45:30Z",
     "estimated_completion": "2024-01-15T12:15:00Z",
-    "operation_details": {"device_types": ["router", "switch", "access_point"], "organization_ids": [101, 102],
-                          "error_summary": {"connection_timeouts": 1, "authentication_failures": 1}},
+    "operation_details": {
+        "device_types": ["router", "switch", "access_point"],
+        "organization_ids": [101, 102],
+        "error_summary": {"connection_timeouts": 1, "authentication_failures": 1},
+    },
 }
 POST_RECORD = {
-    "id": "67890", "operation_type": "bulk_serial_sync", "status": "scheduled", "created_at": "2024-01-15T14:30:00Z",
-    "scheduled_for": "2024-01-16T02:00:00Z", "estimated_duration_minutes": 90, "target_device_count": 245,
-    "operation_config": {"organizations": [101, 102, 103], "device_types": ["router", "switch"],
-                         "options": {"update_firmware_info": True}},
+    "id": "67890",
+    "operation_type": "bulk_serial_sync",
+    "status": "scheduled",
+    "created_at": "2024-01-15T14:30:00Z",
+    "scheduled_for": "2024-01-16T02:00:00Z",
+    "estimated_duration_minutes": 90,
+    "target_device_count": 245,
+    "operation_config": {"organizations": [101, 102, 103], "device_types": ["router", "switch"], "options": {"update_firmware_info": True}},
     "monitoring_url": "/api/v1/inventory_device_serial_headless_operation/?id=67890",
 }
 
 
 def params(**overrides):
-    base = {"data": None, "operation_type": "bulk_serial_sync", "organizations": [101, 102, 103],
-            "device_filters": None, "schedule": None, "options": None}
+    base = {"data": None, "operation_type": "bulk_serial_sync", "organizations": [101, 102, 103], "device_filters": None, "schedule": None, "options": None}
     base.update(overrides)
     return base
 
@@ -75,23 +88,25 @@ def params(**overrides):
 def service(api=None, clock=None, max_retries=2):
     api = api or FakeApi()
     clock = clock or FakeClock()
-    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep, jitter=lambda: 0.5,
-                    clock=clock.monotonic)
+    client = Client(BASE, TOKEN, session=api.session, max_retries=max_retries, sleep=clock.sleep, jitter=lambda: 0.5, clock=clock.monotonic)
     return Operations(client, clock=clock.monotonic, sleep=clock.sleep), api, clock
 
 
 # -- timestamps ----------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("2024-01-16T02:00:00Z", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
-    ("2024-01-16T03:00:00+01:00", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
-    ("2024-01-16 01:30:00-0030", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
-    ("2024-01-16T02:00:00.123456789Z", datetime.datetime(2024, 1, 16, 2, 0, 0, 123456, tzinfo=UTC)),
-    ("2024-01-16T02:00", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
-    (datetime.datetime(2024, 1, 16, 2, 0), datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
-    ("2024-13-40T02:00:00Z", None),
-    ("tomorrow", None),
-    (12, None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-01-16T02:00:00Z", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+        ("2024-01-16T03:00:00+01:00", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+        ("2024-01-16 01:30:00-0030", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+        ("2024-01-16T02:00:00.123456789Z", datetime.datetime(2024, 1, 16, 2, 0, 0, 123456, tzinfo=UTC)),
+        ("2024-01-16T02:00", datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+        (datetime.datetime(2024, 1, 16, 2, 0), datetime.datetime(2024, 1, 16, 2, 0, tzinfo=UTC)),
+        ("2024-13-40T02:00:00Z", None),
+        ("tomorrow", None),
+        (12, None),
+    ],
+)
 def test_parse_timestamp(text, expected):
     assert parse_timestamp(text) == expected
 
@@ -103,24 +118,24 @@ def test_format_timestamp():
 
 # -- request bodies -----------------------------------------------------------
 def test_body_from_structured_options_follows_the_documented_curl():
-    body = build_request_body(params(
-        device_filters={"types": ["router", "switch"], "status": ["active", "pending"]},
-        schedule={"execute_at": "2024-01-16 02:00:00+00:00", "priority": "normal"},
-        options={"update_firmware_info": "yes", "validate_connectivity": True, "timeout_minutes": "120",
-                 "custom_flag": "x", "unset": None}))
+    body = build_request_body(
+        params(
+            device_filters={"types": ["router", "switch"], "status": ["active", "pending"]},
+            schedule={"execute_at": "2024-01-16 02:00:00+00:00", "priority": "normal"},
+            options={"update_firmware_info": "yes", "validate_connectivity": True, "timeout_minutes": "120", "custom_flag": "x", "unset": None},
+        )
+    )
     assert body == {
         "operation_type": "bulk_serial_sync",
         "target_organizations": [101, 102, 103],
         "device_filters": {"types": ["router", "switch"], "status": ["active", "pending"]},
         "schedule": {"execute_at": "2024-01-16T02:00:00+00:00", "priority": "normal"},
-        "options": {"update_firmware_info": True, "validate_connectivity": True, "timeout_minutes": 120,
-                    "custom_flag": "x"},
+        "options": {"update_firmware_info": True, "validate_connectivity": True, "timeout_minutes": 120, "custom_flag": "x"},
     }
 
 
 def test_body_leaves_out_what_is_not_given():
-    body = build_request_body(params(device_filters={"types": None, "status": []},
-                                     schedule={"execute_at": "now", "priority": None}, options={}))
+    body = build_request_body(params(device_filters={"types": None, "status": []}, schedule={"execute_at": "now", "priority": None}, options={}))
     assert body == {"operation_type": "bulk_serial_sync", "target_organizations": [101, 102, 103]}
 
 
@@ -131,8 +146,7 @@ def test_body_rejects_execute_at_without_offset_or_unparseable(execute_at):
     assert "schedule.execute_at" in info.value.message
 
 
-@pytest.mark.parametrize("name, value, word", [
-    ("timeout_minutes", "two hours", "an integer"), ("validate_connectivity", "maybe", "a boolean")])
+@pytest.mark.parametrize("name, value, word", [("timeout_minutes", "two hours", "an integer"), ("validate_connectivity", "maybe", "a boolean")])
 def test_body_rejects_bad_known_options(name, value, word):
     with pytest.raises(InputError) as info:
         build_request_body(params(options={name: value}))
@@ -140,16 +154,14 @@ def test_body_rejects_bad_known_options(name, value, word):
 
 
 def test_data_is_sent_as_is_from_text_or_mapping():
-    assert build_request_body(params(data='{"operation_type": "x", "extra": [1]}')) == {
-        "operation_type": "x", "extra": [1]}
+    assert build_request_body(params(data='{"operation_type": "x", "extra": [1]}')) == {"operation_type": "x", "extra": [1]}
     assert build_request_body(params(data={"a": 1})) == {"a": 1}
     with pytest.raises(InputError) as info:
         build_request_body(params(data="{not json"))
     assert "data must be a JSON object" in info.value.message
 
 
-@pytest.mark.parametrize("text, kind", [("[1, 2]", "of type list"), ("null", "null"), ('"x"', "of type str"),
-                                        ("42", "of type int")])
+@pytest.mark.parametrize("text, kind", [("[1, 2]", "of type list"), ("null", "null"), ('"x"', "of type str"), ("42", "of type int")])
 def test_data_text_that_is_not_an_object_names_the_option(text, kind):
     with pytest.raises(InputError) as info:
         build_request_body(params(data=text))
@@ -193,18 +205,22 @@ def test_record_view_reads_the_post_shape():
 
 
 def test_describe_and_terminal_states():
-    assert describe(GET_RECORD) == ("operation 12345 (status in_progress, progress 65%, "
-                                    "98 of 150 devices processed, 2 failed)")
+    assert describe(GET_RECORD) == ("operation 12345 (status in_progress, progress 65%, " "98 of 150 devices processed, 2 failed)")
     assert describe(POST_RECORD) == "operation 67890 (status scheduled)"
-    assert [is_terminal(s) for s in ("completed", "failed", "cancelled", "in_progress", "paused")] == [
-        True, True, True, False, False]
+    assert [is_terminal(s) for s in ("completed", "failed", "cancelled", "in_progress", "paused")] == [True, True, True, False, False]
 
 
 def test_record_summary_is_sorted_and_states_statuses_when_known():
     summary = record_summary(make_record(7, orgs=[102, 101], types=["switch", "router"], statuses=["pending"]))
-    assert summary == {"id": "7", "status": "scheduled", "operation_type": "bulk_serial_sync",
-                       "organizations": [101, 102], "device_types": ["router", "switch"],
-                       "device_statuses": ["pending"], "execute_at": "2030-01-16T02:00:00Z"}
+    assert summary == {
+        "id": "7",
+        "status": "scheduled",
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101, 102],
+        "device_types": ["router", "switch"],
+        "device_statuses": ["pending"],
+        "execute_at": "2030-01-16T02:00:00Z",
+    }
     assert "device_statuses" not in record_summary(POST_RECORD)
 
 
@@ -218,48 +234,58 @@ SCHEDULED = {"execute_at": "2030-01-16T03:00:00+01:00", "priority": None}
 
 
 def test_identity_with_execute_at_matches_any_state_at_the_same_moment():
-    wanted = identity(organizations=[103, 101, 102], schedule=SCHEDULED,
-                      device_filters={"types": ["switch", "router"], "status": ["active"]})
+    wanted = identity(organizations=[103, 101, 102], schedule=SCHEDULED, device_filters={"types": ["switch", "router"], "status": ["active"]})
     for status in ("scheduled", "in_progress", "completed", "failed", "cancelled"):
-        assert wanted.matches(make_record(1, status=status, orgs=[101, 102, 103], types=["router", "switch"],
-                                          statuses=["active"], scheduled_for="2030-01-16T02:00:00Z"))
-    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router", "switch"],
-                                          statuses=["active"], scheduled_for="2030-01-17T02:00:00Z"))
-    assert not wanted.matches(make_record(1, orgs=[101, 102], types=["router", "switch"], statuses=["active"],
-                                          scheduled_for="2030-01-16T02:00:00Z"))
-    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router"], statuses=["active"],
-                                          scheduled_for="2030-01-16T02:00:00Z"))
-    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router", "switch"],
-                                          statuses=["pending"], scheduled_for="2030-01-16T02:00:00Z"))
-    assert not wanted.matches(make_record(1, operation_type="inventory_audit", orgs=[101, 102, 103],
-                                          types=["router", "switch"], statuses=["active"],
-                                          scheduled_for="2030-01-16T02:00:00Z"))
+        assert wanted.matches(
+            make_record(1, status=status, orgs=[101, 102, 103], types=["router", "switch"], statuses=["active"], scheduled_for="2030-01-16T02:00:00Z")
+        )
+    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router", "switch"], statuses=["active"], scheduled_for="2030-01-17T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102], types=["router", "switch"], statuses=["active"], scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router"], statuses=["active"], scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(make_record(1, orgs=[101, 102, 103], types=["router", "switch"], statuses=["pending"], scheduled_for="2030-01-16T02:00:00Z"))
+    assert not wanted.matches(
+        make_record(
+            1, operation_type="inventory_audit", orgs=[101, 102, 103], types=["router", "switch"], statuses=["active"], scheduled_for="2030-01-16T02:00:00Z"
+        )
+    )
 
 
 def test_identity_absent_filters_equal_every_value_as_the_api_records_them():
     wanted = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103])
-    everything = make_record(1, orgs=[101, 102, 103], types=["router", "switch", "access_point", "firewall"],
-                             statuses=["active", "pending", "inactive"], scheduled_for="2024-01-16T02:00:00Z")
+    everything = make_record(
+        1,
+        orgs=[101, 102, 103],
+        types=["router", "switch", "access_point", "firewall"],
+        statuses=["active", "pending", "inactive"],
+        scheduled_for="2024-01-16T02:00:00Z",
+    )
     assert wanted.matches(everything)
     # A record that does not state its device statuses cannot tell them apart.
-    assert wanted.matches(POST_RECORD | {"operation_config": {"organizations": [101, 102, 103],
-                                                              "device_types": []}})
+    assert wanted.matches(POST_RECORD | {"operation_config": {"organizations": [101, 102, 103], "device_types": []}})
 
 
 def test_identity_without_filters_matches_an_api_that_records_every_value_it_knows():
     wanted = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103])
-    more = make_record(1, orgs=[101, 102, 103], types=["router", "switch", "access_point", "firewall", "sensor"],
-                       statuses=["active", "pending", "inactive", "retired"], scheduled_for="2024-01-16T02:00:00Z")
+    more = make_record(
+        1,
+        orgs=[101, 102, 103],
+        types=["router", "switch", "access_point", "firewall", "sensor"],
+        statuses=["active", "pending", "inactive", "retired"],
+        scheduled_for="2024-01-16T02:00:00Z",
+    )
     assert wanted.matches(more)
-    fewer = make_record(1, orgs=[101, 102, 103], types=["router", "switch", "access_point"],
-                        statuses=["active", "pending", "inactive"], scheduled_for="2024-01-16T02:00:00Z")
+    fewer = make_record(
+        1, orgs=[101, 102, 103], types=["router", "switch", "access_point"], statuses=["active", "pending", "inactive"], scheduled_for="2024-01-16T02:00:00Z"
+    )
     assert not wanted.matches(fewer)
     # With a filter, matching stays exact: a record of every type is not a request for two.
-    routers = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103],
-                       device_filters={"types": ["router", "switch"]})
+    routers = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103], device_filters={"types": ["router", "switch"]})
     assert not routers.matches(more)
-    every = identity(schedule={"execute_at": "2024-01-16T02:00:00Z"}, organizations=[101, 102, 103],
-                     device_filters={"types": ["router", "switch", "access_point", "firewall"]})
+    every = identity(
+        schedule={"execute_at": "2024-01-16T02:00:00Z"},
+        organizations=[101, 102, 103],
+        device_filters={"types": ["router", "switch", "access_point", "firewall"]},
+    )
     assert not every.matches(more)
     assert every.matches(make_record(1, orgs=[101, 102, 103], types=[], scheduled_for="2024-01-16T02:00:00Z"))
 
@@ -271,17 +297,14 @@ def test_identity_run_now_matches_only_active_run_now_operations():
         record = make_record(1, status=status, orgs=[101, 102, 103], types=[], **now_op)
         assert wanted.matches(record) is expected
         assert wanted.matches(record, any_state=True) is True
-    later = make_record(1, orgs=[101, 102, 103], types=[], created_at="2030-01-15T10:00:00Z",
-                        scheduled_for="2030-01-16T02:00:00Z")
+    later = make_record(1, orgs=[101, 102, 103], types=[], created_at="2030-01-15T10:00:00Z", scheduled_for="2030-01-16T02:00:00Z")
     assert not wanted.matches(later)
-    assert wanted.matches(GET_RECORD | {"operation_details": {"organization_ids": [101, 102, 103],
-                                                              "device_types": []}})
+    assert wanted.matches(GET_RECORD | {"operation_details": {"organization_ids": [101, 102, 103], "device_types": []}})
 
 
 def test_identity_from_data_bodies():
     assert OperationIdentity.from_body([1, 2]) is None
-    wanted = OperationIdentity.from_body({"operation_type": "inventory_audit", "organizations": 102,
-                                          "device_filters": "bad", "schedule": "bad"})
+    wanted = OperationIdentity.from_body({"operation_type": "inventory_audit", "organizations": 102, "device_filters": "bad", "schedule": "bad"})
     assert wanted.organizations == frozenset([102])
     assert wanted.scheduled_for is None
     assert OperationIdentity.from_body({"target_organizations": ["x", 7]}).organizations == frozenset(["x", 7])
@@ -316,8 +339,7 @@ def test_wait_uses_the_estimate_to_poll_rarely_and_finish_promptly():
     ops, api, clock = service()
     op = SimulatedOperation(clock)  # 100 devices x 36 s at 60x: ends 60 s after creation
     op.serve(api)
-    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30,
-                      created=True)
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30, created=True)
     assert result.record["status"] == "completed"
     assert not result.timed_out
     assert result.polls <= 5
@@ -332,8 +354,7 @@ def test_wait_ignores_the_old_times_of_a_scheduled_record():
     op = SimulatedOperation(clock, start_delay=3600)  # created now, starts 60 s from now at 60x
     op.serve(api)
     clock.now += 50
-    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30,
-                      refreshed=True)
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30, refreshed=True)
     assert result.record["status"] == "completed"
     assert result.polls <= 8
     assert clock.sleeps.count(0.5) <= 1
@@ -345,8 +366,7 @@ def test_wait_for_start_of_a_future_operation_backs_off_up_to_the_cap():
     op = SimulatedOperation(clock, start_delay=3600)  # starts 60 s from now at 60x
     op.serve(api)
     first = op.record()
-    result = ops.wait(first, Goal.started(), timeout=600, poll_interval=2, max_poll_interval=10,
-                      refresh_status=False)
+    result = ops.wait(first, Goal.started(), timeout=600, poll_interval=2, max_poll_interval=10, refresh_status=False)
     assert result.record["status"] == "in_progress"
     assert clock.sleeps[:4] == [2, 3.0, 4.5, 6.75]
     assert max(clock.sleeps) == 10
@@ -385,8 +405,7 @@ def test_wait_still_fails_on_an_error_retrying_cannot_fix():
     ops, api, clock = service(max_retries=5)
     api.script = [response(401, {"detail": "unknown token"})]
     with pytest.raises(ZequenzeError) as info:
-        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
-                 max_poll_interval=5)
+        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2, max_poll_interval=5)
     assert info.value.status == 401 and not info.value.deadline_reached
 
 
@@ -414,11 +433,14 @@ def test_wait_rides_through_an_api_restart():
     assert wait_report(result)["failed_polls"] == 3
 
 
-@pytest.mark.parametrize("failure, words", [
-    (_refused, "Connection refused"),
-    (lambda: response(503, {"detail": "restarting"}), "HTTP 503"),
-    (lambda: requests.exceptions.ReadTimeout("read timed out"), "read timed out"),
-])
+@pytest.mark.parametrize(
+    "failure, words",
+    [
+        (_refused, "Connection refused"),
+        (lambda: response(503, {"detail": "restarting"}), "HTTP 503"),
+        (lambda: requests.exceptions.ReadTimeout("read timed out"), "read timed out"),
+    ],
+)
 def test_wait_that_keeps_failing_times_out_at_the_deadline_naming_the_last_failure(failure, words):
     ops, api, clock = service(max_retries=2)
     api.script = [failure() for _n in range(300)]
@@ -435,20 +457,22 @@ def test_wait_that_keeps_failing_times_out_at_the_deadline_naming_the_last_failu
     assert words in info.value.message
 
 
-@pytest.mark.parametrize("failure, error_class", [
-    (lambda: response(401, {"detail": "unknown token"}), AuthenticationError),
-    (lambda: response(403, {"detail": "not yours"}), PermissionDeniedError),
-    (lambda: response(422, {"detail": "bad id"}), ApiError),
-    (lambda: requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"), TransportError),
-    (lambda: requests.exceptions.InvalidURL("bad url"), TransportError),
-])
+@pytest.mark.parametrize(
+    "failure, error_class",
+    [
+        (lambda: response(401, {"detail": "unknown token"}), AuthenticationError),
+        (lambda: response(403, {"detail": "not yours"}), PermissionDeniedError),
+        (lambda: response(422, {"detail": "bad id"}), ApiError),
+        (lambda: requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED"), TransportError),
+        (lambda: requests.exceptions.InvalidURL("bad url"), TransportError),
+    ],
+)
 def test_wait_fails_at_once_on_an_error_retrying_cannot_fix_even_after_a_failed_poll(failure, error_class):
     ops, api, clock = service(max_retries=2)
     api.script = [_one(make_record(42, status="in_progress"))] + [_refused() for _n in range(3)] + [failure()]
     api.records = [make_record(42, status="completed")]
     with pytest.raises(error_class) as info:
-        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=600, poll_interval=2,
-                 max_poll_interval=5)
+        ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=5)
     assert len(api.calls) == 1 + 3 + 1  # nothing after the error: no retry, no further poll
     assert not info.value.transient and not info.value.deadline_reached
     assert info.value.message.startswith("While waiting for operation 42")
@@ -462,10 +486,10 @@ def test_wait_caps_each_attempt_at_the_time_left():
     def slow(*_args):
         clock.now += api.calls[-1]["timeout"][1]
         raise requests.exceptions.ReadTimeout("read timed out")
+
     api.script = [slow] * 20
     start = clock.now
-    result = ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2,
-                      max_poll_interval=5)
+    result = ops.wait(make_record(42, status="in_progress"), Goal.completed(), timeout=10, poll_interval=2, max_poll_interval=5)
     assert clock.now - start <= 10 + 1.0
     assert api.calls[0]["timeout"] == (8.0, 8.0)
     assert result.timed_out and "read timed out" in result.last_error
@@ -479,6 +503,7 @@ def test_wait_never_polls_back_to_back():
     def bounded(record):
         assert len(api.calls) <= 100, "polling back to back"
         return op.record(record)
+
     api.on_get = bounded
     result = ops.wait(op.record(), Goal.completed(), timeout=5, poll_interval=0, max_poll_interval=0)
     assert result.timed_out
@@ -498,11 +523,10 @@ def test_wait_for_a_stalled_operation_polls_soon_then_less_and_less_often():
     ops, api, clock = service()
     op = SimulatedOperation(clock, stall_at=50)  # never finishes: overdue after its estimate
     op.serve(api)
-    result = ops.wait(op.record(), Goal.completed(), timeout=300, poll_interval=2, max_poll_interval=30,
-                      created=True)
+    result = ops.wait(op.record(), Goal.completed(), timeout=300, poll_interval=2, max_poll_interval=30, created=True)
     assert result.timed_out
     first_overdue = clock.sleeps.index(0.5)
-    assert clock.sleeps[first_overdue:first_overdue + 6] == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]
+    assert clock.sleeps[first_overdue : first_overdue + 6] == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]
     assert max(clock.sleeps) <= 30
     assert result.polls <= 20
 
@@ -511,8 +535,7 @@ def test_wait_for_an_operation_slower_than_its_estimate_follows_its_progress():
     ops, api, clock = service()
     op = SimulatedOperation(clock, slowdown=3)  # estimated 60 s, takes 180 s
     op.serve(api)
-    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30,
-                      created=True)
+    result = ops.wait(op.record(), Goal.completed(), timeout=600, poll_interval=2, max_poll_interval=30, created=True)
     assert result.record["status"] == "completed"
     assert result.polls <= 12
     assert 0 <= clock.now - op.finish_local() <= 2.0
@@ -525,16 +548,14 @@ def test_wait_stops_when_the_goal_cannot_be_reached():
     goal = Goal.statuses_in(["in_progress"])
     result = ops.wait(op.record(), goal, timeout=30, poll_interval=2, max_poll_interval=30)
     assert result.record["status"] == "in_progress"
-    result = ops.wait(result.record, Goal.statuses_in(["completed"]), timeout=600, poll_interval=2,
-                      max_poll_interval=30)
+    result = ops.wait(result.record, Goal.statuses_in(["completed"]), timeout=600, poll_interval=2, max_poll_interval=30)
     assert result.record["status"] == "failed" and not result.timed_out
 
 
 def test_wait_fails_when_the_operation_disappears():
     ops, api, clock = service()
     with pytest.raises(NotFoundError) as info:
-        ops.wait(make_record(77, status="in_progress"), Goal.completed(), timeout=60, poll_interval=1,
-                 max_poll_interval=5)
+        ops.wait(make_record(77, status="in_progress"), Goal.completed(), timeout=60, poll_interval=1, max_poll_interval=5)
     assert "77" in info.value.message
     assert info.value.wait_result.record["id"] == "77"
     assert info.value.wait_result.polls == 1
@@ -571,8 +592,7 @@ def test_goal_target_moments():
 
 
 def test_wait_outcomes():
-    done = make_record(1, status="completed", failed_devices=3,
-                       operation_details={"error_summary": {"connection_timeouts": 3}})
+    done = make_record(1, status="completed", failed_devices=3, operation_details={"error_summary": {"connection_timeouts": 3}})
     check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed())
     check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed(), max_failed_devices=3)
     with pytest.raises(OperationFailedError) as info:
@@ -596,8 +616,7 @@ def test_wait_outcomes():
 
 def test_wait_report():
     assert wait_report() == {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}
-    assert wait_report(WaitResult({}, 1.23456, 3, True, "GET failed", 2)) == {
-        "elapsed": 1.235, "polls": 3, "failed_polls": 2, "timed_out": True}
+    assert wait_report(WaitResult({}, 1.23456, 3, True, "GET failed", 2)) == {"elapsed": 1.235, "polls": 3, "failed_polls": 2, "timed_out": True}
 
 
 def test_operations_default_to_the_real_clock():
@@ -608,10 +627,22 @@ def test_operations_default_to_the_real_clock():
 
 # -- odd API answers ------------------------------------------------------------
 def test_record_view_reads_odd_shapes_as_absent():
-    view = record_view({"id": "1", "status": ["completed"], "operation_details": ["x"], "operation_config": "y",
-                        "device_filters": [1], "progress": "abc", "processed_devices": {"n": 1},
-                        "failed_devices": "3", "total_devices": True, "target_device_count": "100",
-                        "estimated_duration_minutes": "nan", "error_summary": ["timeouts"]})
+    view = record_view(
+        {
+            "id": "1",
+            "status": ["completed"],
+            "operation_details": ["x"],
+            "operation_config": "y",
+            "device_filters": [1],
+            "progress": "abc",
+            "processed_devices": {"n": 1},
+            "failed_devices": "3",
+            "total_devices": True,
+            "target_device_count": "100",
+            "estimated_duration_minutes": "nan",
+            "error_summary": ["timeouts"],
+        }
+    )
     assert view["status"] is None
     assert view["organizations"] == [] and view["device_types"] == [] and view["device_statuses"] is None
     assert view["progress"] is None and view["processed_devices"] is None
@@ -628,8 +659,9 @@ def test_record_view_reads_odd_shapes_as_absent():
 
 
 def test_waiting_survives_odd_numbers_and_statuses():
-    odd = make_record(1, status="in_progress", progress="abc", processed_devices="x", total_devices=None,
-                      estimated_duration_minutes="soon", estimated_completion=None)
+    odd = make_record(
+        1, status="in_progress", progress="abc", processed_devices="x", total_devices=None, estimated_duration_minutes="soon", estimated_completion=None
+    )
     estimator = EtaEstimator()
     estimator.observe(0.0, odd)
     assert estimator.progress_samples == []
@@ -641,9 +673,9 @@ def test_waiting_survives_odd_numbers_and_statuses():
     done = make_record(1, status="completed", failed_devices="3")
     with pytest.raises(OperationFailedError):
         check_wait_outcome(WaitResult(done, 1.0, 1, False), Goal.completed(), max_failed_devices=2)
-    check_wait_outcome(WaitResult(make_record(1, status="completed", failed_devices="many",
-                                              operation_details=["x"]), 1.0, 1, False),
-                       Goal.completed(), max_failed_devices=2)
+    check_wait_outcome(
+        WaitResult(make_record(1, status="completed", failed_devices="many", operation_details=["x"]), 1.0, 1, False), Goal.completed(), max_failed_devices=2
+    )
 
 
 @pytest.mark.parametrize("result", [None, "x", 5, ["x"]])
@@ -660,12 +692,17 @@ def test_results_that_are_not_records_are_errors(result):
 
 def test_server_now_of_odd_running_records():
     from ansible_collections.zequenze.control.plugins.module_utils.waiter import _server_now
+
     updated = parse_timestamp("2030-01-15T10:30:00Z")
-    base = dict(status="in_progress", created_at="2030-01-15T10:05:00Z", scheduled_for="2030-01-15T10:00:00Z",
-                updated_at="2030-01-15T10:30:00Z", estimated_completion="2030-01-15T11:05:00Z")
+    base = dict(
+        status="in_progress",
+        created_at="2030-01-15T10:05:00Z",
+        scheduled_for="2030-01-15T10:00:00Z",
+        updated_at="2030-01-15T10:30:00Z",
+        estimated_completion="2030-01-15T11:05:00Z",
+    )
     # Started at creation (after its scheduled time): half a device's time from created_at on.
-    assert _server_now(record_view(make_record(1, total_devices=60, **base))) == updated + datetime.timedelta(
-        seconds=30)
+    assert _server_now(record_view(make_record(1, total_devices=60, **base))) == updated + datetime.timedelta(seconds=30)
     assert _server_now(record_view(make_record(1, total_devices=None, target_device_count=None, **base))) == updated
     tiny = make_record(1, total_devices=1e-300, **base)
     assert _server_now(record_view(tiny)) == updated  # an absurd device count cannot overflow the clock

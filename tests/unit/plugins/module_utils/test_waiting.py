@@ -26,8 +26,7 @@ from ansible_collections.zequenze.control.tests.unit.plugins.fakes import (
     response,
 )
 
-PARAMS = {"wait_for": "ended", "wait_timeout": 600, "poll_interval": 2, "max_poll_interval": 30,
-          "update_status": True}
+PARAMS = {"wait_for": "ended", "wait_timeout": 600, "poll_interval": 2, "max_poll_interval": 30, "update_status": True}
 
 
 def served(*operations):
@@ -36,8 +35,7 @@ def served(*operations):
     by_id = dict((op.op_id, op) for op in operations)
     api.records = [op.record() for op in operations]
     api.on_get = lambda record: by_id[record["id"]].record()
-    client = Client(BASE, TOKEN, session=api.session, max_retries=1, sleep=clock.sleep, jitter=lambda: 0.5,
-                    clock=clock.monotonic)
+    client = Client(BASE, TOKEN, session=api.session, max_retries=1, sleep=clock.sleep, jitter=lambda: 0.5, clock=clock.monotonic)
     return Operations(client, clock=clock.monotonic, sleep=clock.sleep), api
 
 

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """zequenze.control.headless_operation through main(), with the HTTP session faked."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import json
@@ -94,11 +95,9 @@ def test_run_now_ignores_ended_operations_but_counts_them_as_known(fake_api, cap
 
 
 def test_target_organizations_alias_and_data_option(fake_api, capsys):
-    aliased = run_module(headless_operation, {"operation_type": "inventory_audit", "target_organizations": [103]},
-                         fake_api, capsys)
+    aliased = run_module(headless_operation, {"operation_type": "inventory_audit", "target_organizations": [103]}, fake_api, capsys)
     assert aliased["request"] == {"operation_type": "inventory_audit", "target_organizations": [103]}
-    data = json.dumps({"operation_type": "inventory_audit", "target_organizations": [104],
-                       "schedule": {"execute_at": "2030-02-01T03:00:00+01:00"}})
+    data = json.dumps({"operation_type": "inventory_audit", "target_organizations": [104], "schedule": {"execute_at": "2030-02-01T03:00:00+01:00"}})
     sent = run_module(headless_operation, {"data": data}, fake_api, capsys)
     assert sent["changed"] is True
     assert [c["json"] for c in fake_api.calls if c["method"] == "POST"][-1] == json.loads(data)
@@ -115,8 +114,7 @@ def test_data_that_is_not_an_object_fails_naming_data(fake_api, capsys, data):
 
 
 def test_data_excludes_the_structured_options(fake_api, capsys):
-    result = run_module(headless_operation, {"data": "{}", "operation_type": "x", "organizations": [1]},
-                        fake_api, capsys)
+    result = run_module(headless_operation, {"data": "{}", "operation_type": "x", "organizations": [1]}, fake_api, capsys)
     assert result["failed"] is True
     assert "mutually exclusive" in result["msg"] and "data" in result["msg"]
     assert fake_api.calls == []
@@ -128,8 +126,7 @@ def test_bad_input_names_the_field(fake_api, capsys):
     assert "schedule.execute_at" in result["msg"]
     result = run_module(headless_operation, dict(NIGHTLY, wait_timeout=-1), fake_api, capsys)
     assert result["msg"] == "wait_timeout must be a number from 0 to 1000000000.0, got -1.0"
-    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf"),
-                        ("timeout", 1e12), ("wait_timeout", "1e300")):
+    for name, value in (("timeout", "inf"), ("poll_interval", "nan"), ("max_poll_interval", "-inf"), ("timeout", 1e12), ("wait_timeout", "1e300")):
         result = run_module(headless_operation, dict(NIGHTLY, **{name: value}), fake_api, capsys)
         assert result["msg"].startswith("%s must be a number from " % name)
     result = run_module(headless_operation, dict(NIGHTLY, timeout=0), fake_api, capsys)
@@ -151,8 +148,7 @@ def test_api_errors_fail_clearly_without_the_token(fake_api, capsys):
 
 
 def test_forbidden_names_the_organizations(fake_api, capsys):
-    fake_api.script = [response(200, {"count": 0, "next": None, "results": []}),
-                       response(403, {"detail": "this token may not act on organization(s) 102"})]
+    fake_api.script = [response(200, {"count": 0, "next": None, "results": []}), response(403, {"detail": "this token may not act on organization(s) 102"})]
     result = run_module(headless_operation, NIGHTLY, fake_api, capsys)
     assert result["status"] == 403
     assert "101, 102" in result["msg"] and "organization(s) 102" in result["msg"]
@@ -168,9 +164,9 @@ def test_wait_until_completed(fake_api, capsys):
     def keep(method, url, params, json_body):
         fake_api.records = [op.record()]
         return response(201, op.record())
+
     fake_api.script[1] = keep
-    result = run_module(headless_operation, dict(NIGHTLY, wait=True, update_status=True, max_failed_devices=0), fake_api, capsys,
-                        clock=clock)
+    result = run_module(headless_operation, dict(NIGHTLY, wait=True, update_status=True, max_failed_devices=0), fake_api, capsys, clock=clock)
     assert result["changed"] is True
     assert result["operation"]["status"] == "completed"
     assert 1 <= result["wait"]["polls"] <= 5
@@ -183,8 +179,14 @@ def test_wait_timeout_fails_with_the_record_and_wait_report(fake_api, capsys):
     op = SimulatedOperation(clock, op_id="7", per_device=3600)
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
-    args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-            "wait": True, "wait_timeout": 40, "update_status": False}
+    args = {
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101],
+        "device_filters": {"types": ["router"]},
+        "wait": True,
+        "wait_timeout": 40,
+        "update_status": False,
+    }
     result = run_module(headless_operation, args, fake_api, capsys, clock=clock)
     assert result["failed"] is True
     assert result["changed"] is False  # found, not created
@@ -201,12 +203,19 @@ def test_api_lost_for_the_rest_of_the_wait_times_out_naming_the_operation_and_th
     op = SimulatedOperation(clock, op_id="7", per_device=3600)
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
-    args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-            "wait": True, "wait_timeout": 120, "max_retries": 1}
+    args = {
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101],
+        "device_filters": {"types": ["router"]},
+        "wait": True,
+        "wait_timeout": 120,
+        "max_retries": 1,
+    }
     refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
 
     def lookup(method, url, params, json_body):
         return fake_api.read(url, params or {})
+
     fake_api.script = [lookup, lookup] + [refused] * 200
     result = run_module(headless_operation, args, fake_api, capsys, clock=clock)
     assert result["failed"] is True
@@ -222,11 +231,16 @@ def test_api_lost_for_the_rest_of_the_wait_times_out_naming_the_operation_and_th
 
 def test_wait_for_started_and_failed_devices_threshold(fake_api, capsys):
     clock = FakeClock()
-    fake_api.records = [make_record(9, orgs=[101], types=["router"], status="completed", failed_devices=4,
-                                    scheduled_for="2030-01-16T02:00:00Z")]
-    args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-            "schedule": {"execute_at": "2030-01-16T02:00:00Z"}, "wait": True, "wait_for": "started",
-            "max_failed_devices": 3}
+    fake_api.records = [make_record(9, orgs=[101], types=["router"], status="completed", failed_devices=4, scheduled_for="2030-01-16T02:00:00Z")]
+    args = {
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101],
+        "device_filters": {"types": ["router"]},
+        "schedule": {"execute_at": "2030-01-16T02:00:00Z"},
+        "wait": True,
+        "wait_for": "started",
+        "max_failed_devices": 3,
+    }
     result = run_module(headless_operation, args, fake_api, capsys, clock=clock)
     assert result["failed"] is True
     assert "4 failed devices, more than max_failed_devices (3)" in result["msg"]
@@ -235,10 +249,14 @@ def test_wait_for_started_and_failed_devices_threshold(fake_api, capsys):
 
 
 def test_checks_do_not_wait(fake_api, capsys):
-    fake_api.records = [make_record(9, orgs=[101], types=["router"], status="in_progress",
-                                    scheduled_for="2030-01-16T02:00:00Z")]
-    args = {"operation_type": "bulk_serial_sync", "organizations": [101], "device_filters": {"types": ["router"]},
-            "schedule": {"execute_at": "2030-01-16T02:00:00Z"}, "wait": True}
+    fake_api.records = [make_record(9, orgs=[101], types=["router"], status="in_progress", scheduled_for="2030-01-16T02:00:00Z")]
+    args = {
+        "operation_type": "bulk_serial_sync",
+        "organizations": [101],
+        "device_filters": {"types": ["router"]},
+        "schedule": {"execute_at": "2030-01-16T02:00:00Z"},
+        "wait": True,
+    }
     result = run_module(headless_operation, args, fake_api, capsys, check_mode=True)
     assert result["changed"] is False and result["wait"]["polls"] == 0
     assert methods(fake_api) == ["GET"]

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """zequenze.control.headless_operation_info through main(), with the HTTP session faked."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import pytest
@@ -54,13 +55,16 @@ def test_lists_every_page(populated, capsys):
     assert len(populated.calls) == 3
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({"status": ["completed", "failed"]}, ["4", "3", "2"]),
-    ({"operation_type": "compliance_report"}, ["6", "3"]),
-    ({"organizations": [101]}, ["6", "4", "2"]),
-    ({"organizations": [101], "status": ["completed"], "max_results": 1}, ["4"]),
-    ({"id": "3", "organizations": [101]}, []),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"status": ["completed", "failed"]}, ["4", "3", "2"]),
+        ({"operation_type": "compliance_report"}, ["6", "3"]),
+        ({"organizations": [101]}, ["6", "4", "2"]),
+        ({"organizations": [101], "status": ["completed"], "max_results": 1}, ["4"]),
+        ({"id": "3", "organizations": [101]}, []),
+    ],
+)
 def test_filters(populated, capsys, filters, expected):
     assert ids(run_module(headless_operation_info, filters, populated, capsys)) == expected
 
@@ -86,8 +90,7 @@ def test_wait_for_resumes_a_wait(fake_api, capsys):
     op = SimulatedOperation(clock, op_id="8")
     fake_api.records = [op.record()]
     fake_api.on_get = op.record
-    result = run_module(headless_operation_info, {"id": "8", "wait": True, "wait_for": "completed", "wait_timeout": 300},
-                        fake_api, capsys, clock=clock)
+    result = run_module(headless_operation_info, {"id": "8", "wait": True, "wait_for": "completed", "wait_timeout": 300}, fake_api, capsys, clock=clock)
     assert ids(result) == ["8"]
     assert result["operations"][0]["status"] == "completed"
     assert result["wait"]["polls"] >= 1 and result["wait"]["timed_out"] is False
@@ -121,8 +124,7 @@ def test_wait_for_an_unknown_id_is_an_empty_list(fake_api, capsys):
 
 
 def test_api_failure_is_clear(fake_api, capsys):
-    fake_api.script = [response(422, {"detail": "invalid query parameter page_size",
-                                      "errors": [{"field": "page_size", "message": "expected 1 to 1000"}]})]
+    fake_api.script = [response(422, {"detail": "invalid query parameter page_size", "errors": [{"field": "page_size", "message": "expected 1 to 1000"}]})]
     result = run_module(headless_operation_info, {"page_size": 5000}, fake_api, capsys)
     assert result["failed"] is True and result["status"] == 422
     assert "page_size: expected 1 to 1000" in result["msg"]

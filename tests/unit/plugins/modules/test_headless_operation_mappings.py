@@ -6,8 +6,9 @@ ansible-test's validate-modules compares suboptions only for options the argumen
 with options; for these two, this test does.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
+
 __metaclass__ = type
 
 import pytest
@@ -43,5 +44,4 @@ def test_none_stays_none_and_a_mapping_gets_its_defaults():
 def test_a_refusal_names_the_option_and_its_keys():
     with pytest.raises(InputError) as refused:
         checked_mapping("device_filters", 5, MAPPING_SUBOPTIONS["device_filters"])
-    assert str(refused.value) == ("device_filters must be a mapping with the keys status, types "
-                                  "(or its JSON or key=value text); got an integer")
+    assert str(refused.value) == ("device_filters must be a mapping with the keys status, types " "(or its JSON or key=value text); got an integer")

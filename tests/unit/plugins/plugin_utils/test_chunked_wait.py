@@ -76,6 +76,7 @@ def test_time_spent_outside_the_wait_shortens_the_next_chunk():
     def slow_start(ids, seconds):
         clock.sleep(2)  # the module takes 2 s to start and read
         return run_chunk(ids, seconds)
+
     result = ChunkedWait(slow_start, [].append, clock=clock.monotonic).run(["1"], "ended", 20, 10)
     assert [seconds for _ids, seconds in api.chunks] == [10, 8]
     assert result["wait"]["timed_out"] is True
@@ -104,8 +105,15 @@ def test_the_module_failure_comes_back_as_is():
     clock = FakeClock()
 
     def refused(ids, seconds):
-        return {"failed": True, "msg": "GET ... answered HTTP 401", "status": 401, "invocation": {"x": 1},
-                "operations": [], "wait": {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False}}
+        return {
+            "failed": True,
+            "msg": "GET ... answered HTTP 401",
+            "status": 401,
+            "invocation": {"x": 1},
+            "operations": [],
+            "wait": {"elapsed": 0.0, "polls": 0, "failed_polls": 0, "timed_out": False},
+        }
+
     result = ChunkedWait(refused, [].append, clock=clock.monotonic).run(["1"], "completed", 60, 30)
     assert result["failed"] is True and result["status"] == 401 and result["msg"] == "GET ... answered HTTP 401"
     assert "invocation" not in result

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The incremental watch: transitions told once each, bounded reading and memory."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
 from __future__ import annotations
 
 __metaclass__ = type
@@ -93,9 +93,13 @@ def test_a_new_operation_seen_finished_gets_its_whole_history(fake_api):
     _add(fake_api, 8, "cancelled")
     _add(fake_api, 9, "paused")
     assert _kinds(watch.poll()) == [
-        ("operation_created", "7", None), ("operation_started", "7", "scheduled"), ("operation_failed", "7", "in_progress"),
-        ("operation_created", "8", None), ("operation_cancelled", "8", "scheduled"),
-        ("operation_created", "9", None), ("operation_status_changed", "9", "scheduled"),
+        ("operation_created", "7", None),
+        ("operation_started", "7", "scheduled"),
+        ("operation_failed", "7", "in_progress"),
+        ("operation_created", "8", None),
+        ("operation_cancelled", "8", "scheduled"),
+        ("operation_created", "9", None),
+        ("operation_status_changed", "9", "scheduled"),
     ]
 
 
@@ -126,10 +130,14 @@ def test_an_active_operation_far_down_is_looked_up_by_id(fake_api):
 def test_far_scheduled_operations_are_looked_up_when_due_and_in_turn(fake_api):
     now = [0.0]
     # Server time: the newest record was created at 10:00; five operations are scheduled far down.
-    fake_api.records = [make_record(i, status="completed", created_at="2030-01-15T10:00:00Z")
-                        for i in range(200, 0, -1)]
-    for op_id, at in ((1, "2030-01-15T10:00:30Z"), (2, "2030-01-20T00:00:00Z"), (3, "2030-01-21T00:00:00Z"),
-                      (4, "2030-01-22T00:00:00Z"), (5, "2030-01-23T00:00:00Z")):
+    fake_api.records = [make_record(i, status="completed", created_at="2030-01-15T10:00:00Z") for i in range(200, 0, -1)]
+    for op_id, at in (
+        (1, "2030-01-15T10:00:30Z"),
+        (2, "2030-01-20T00:00:00Z"),
+        (3, "2030-01-21T00:00:00Z"),
+        (4, "2030-01-22T00:00:00Z"),
+        (5, "2030-01-23T00:00:00Z"),
+    ):
         _set(fake_api, op_id, status="scheduled", scheduled_for=at)
     watch = _watch(fake_api, page_size=50, lookups_per_poll=2, monotonic=lambda: now[0])
     watch.poll()
@@ -196,8 +204,7 @@ def test_a_failed_poll_leaves_no_trace(fake_api):
     for record in fake_api.records:
         record["status"] = "completed"
     # The first page answers, the second does not: nothing of the first counts.
-    fake_api.script = [fake_api.read(BASE + "/inventory_device_serial_headless_operation/", {"page_size": 100}),
-                       requests.exceptions.ConnectionError("refused")]
+    fake_api.script = [fake_api.read(BASE + "/inventory_device_serial_headless_operation/", {"page_size": 100}), requests.exceptions.ConnectionError("refused")]
     with pytest.raises(TransportError):
         watch.poll()
     assert watch.tracked == 300
