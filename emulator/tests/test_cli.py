@@ -80,7 +80,7 @@ def test_unusable_database_exits_2_with_a_message(tmp_path, content, expected):
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_a_tokens_file_naming_demo_token_keeps_the_server_on_loopback(tmp_path, host):
-    tokens = write(tmp_path, "tokens.yml", "tokens:\n  other-token: {organizations: [101]}\n" "  demo-token: {organizations: [102]}\n")
+    tokens = write(tmp_path, "tokens.yml", "tokens:\n  other-token: {organizations: [101]}\n  demo-token: {organizations: [102]}\n")
     result = run("--port", str(free_port()), "--tokens", tokens, "--host", host, "--db", str(tmp_path / "e.db"))
     assert result.returncode == 2
     assert f"--tokens {tokens} names demo-token" in result.stderr and "only listens on loopback" in result.stderr

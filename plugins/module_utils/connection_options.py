@@ -36,7 +36,7 @@ def checked_token(api_token):
     """
     token = (api_token or "").strip()
     if not token:
-        raise InputError("api_token is empty; set the api_token option or the ZEQUENZE_API_TOKEN " "environment variable to the API token")
+        raise InputError("api_token is empty; set the api_token option or the ZEQUENZE_API_TOKEN environment variable to the API token")
     for char in token:
         code = ord(char)
         if code < 0x20 or 0x7F <= code <= 0x9F or code > 0xFF:

@@ -145,7 +145,7 @@ class BadRequestError(ApiError):
 
 
 class AuthenticationError(ApiError):
-    hint = "Check the api_token option or the ZEQUENZE_API_TOKEN environment variable: " "the token is missing, unknown or expired"
+    hint = "Check the api_token option or the ZEQUENZE_API_TOKEN environment variable: the token is missing, unknown or expired"
 
 
 class PermissionDeniedError(ApiError):
@@ -171,7 +171,7 @@ class OperationFailedError(ZequenzeError):
 class EstimateExceededError(ZequenzeError):
     """The API estimates that an operation overruns its timeout or window (on_overrun=fail)."""
 
-    hint = "The operation exists and runs as scheduled; set on_overrun=warn to accept it, " "or schedule smaller operations"
+    hint = "The operation exists and runs as scheduled; set on_overrun=warn to accept it, or schedule smaller operations"
 
 
 class WaitTimeoutError(ZequenzeError):

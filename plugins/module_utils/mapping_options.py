@@ -24,7 +24,7 @@ _KINDS = (
     (bool, "a boolean"),
     (int, "an integer"),
     (float, "a number"),
-    (str, "a text that is neither JSON nor " "key=value pairs"),
+    (str, "a text that is neither JSON nor key=value pairs"),
     (list, "a list"),
     (tuple, "a list"),
 )

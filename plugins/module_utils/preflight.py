@@ -37,7 +37,7 @@ TIMEOUT_MINUTES_RANGE = (1, 1440)
 MAX_ORGANIZATION_ID = 2**31 - 1
 # An execute_at this far in the past is a mistake worth a warning: it starts at once.
 PAST_TOLERANCE = datetime.timedelta(minutes=5)
-SCOPE_NOTE = "The token's scope (HTTP 403 for an organization outside it) cannot be known " "without creating the operation; check mode does not check it"
+SCOPE_NOTE = "The token's scope (HTTP 403 for an organization outside it) cannot be known without creating the operation; check mode does not check it"
 
 # The span of execute_at values the API accepts.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)

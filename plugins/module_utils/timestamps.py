@@ -19,7 +19,7 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=UTC)
 MIN_YEAR = 1000
 MAX_YEAR = 9000
 
-_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?" r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
 
 
 def parse_timestamp(value):

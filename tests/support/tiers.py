@@ -141,7 +141,7 @@ def install_get_pip_standin(python=sys.executable):
     """ansible-test --venv downloads get-pip.py from a host we cannot reach; it looks in its cache
     first (named by the pip version it pins), so put a stand-in there that uses ensurepip."""
     source = subprocess.run(
-        [python, "-c", "import ansible_test, pathlib; print(pathlib.Path(ansible_test.__file__).parent" " / '_internal' / 'python_requirements.py')"],
+        [python, "-c", "import ansible_test, pathlib; print(pathlib.Path(ansible_test.__file__).parent / '_internal' / 'python_requirements.py')"],
         check=True,
         capture_output=True,
         text=True,

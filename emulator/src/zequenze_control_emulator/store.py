@@ -51,7 +51,7 @@ COLUMNS = (
 COLUMN_COUNT = COLUMNS.count(",") + 1
 # Operations with an organization outside the scope (a JSON list) are invisible.
 OUTSIDE_SCOPE = (
-    "EXISTS (SELECT 1 FROM operation_organizations x WHERE x.operation_id = operations.id" " AND x.organization NOT IN (SELECT value FROM json_each(?)))"
+    "EXISTS (SELECT 1 FROM operation_organizations x WHERE x.operation_id = operations.id AND x.organization NOT IN (SELECT value FROM json_each(?)))"
 )
 
 

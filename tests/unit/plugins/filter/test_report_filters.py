@@ -37,7 +37,7 @@ def test_progress_lines():
         "operation 12 bulk_serial_sync (organizations 101,102): in_progress 40% - 40/100 devices processed, " "2 failed - ETA 2030-01-16T03:30:00Z"
     )
     assert operation_line([SCHEDULED]) == [
-        "operation 13 bulk_serial_sync (organizations 103): scheduled 0% - 0/100 devices processed, 0 failed" " - starts 2030-01-16T02:00:00Z"
+        "operation 13 bulk_serial_sync (organizations 103): scheduled 0% - 0/100 devices processed, 0 failed - starts 2030-01-16T02:00:00Z"
     ]
     # An ended operation has no ETA.
     assert operation_line(dict(FAILED, estimated_completion="2030-01-16T03:30:00Z")).endswith("30 failed")
@@ -54,9 +54,7 @@ def test_outcome_lines_from_records_or_summaries():
 
 def test_attention_lines():
     found = operations_needing_attention([FAILED], now="2030-01-15T12:00:00Z")
-    assert attention_lines(found) == [
-        "FAILED: operation 14 bulk_serial_sync (organizations 104), failed at 2030-01-15T10:00:00Z with 30 of 100 " "devices failed"
-    ]
+    assert attention_lines(found) == ["FAILED: operation 14 bulk_serial_sync (organizations 104), failed at 2030-01-15T10:00:00Z with 30 of 100 devices failed"]
     with pytest.raises(AnsibleFilterError, match="attention_lines: expected the result of operations_needing_attention"):
         attention_lines([FAILED])
 

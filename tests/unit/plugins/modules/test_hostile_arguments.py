@@ -72,7 +72,7 @@ JSON_TEXT = st.one_of(
             '{"target_organizations":[Infinity]}',
             '{"target_organizations":[NaN]}',
             '{"operation_type":"bulk_serial_sync","target_organizations":[1e400]}',
-            '{"operation_type":"bulk_serial_sync","target_organizations":[101],' '"schedule":{"execute_at":"2030-01-16T02:00:00+24:00"}}',
+            '{"operation_type":"bulk_serial_sync","target_organizations":[101],"schedule":{"execute_at":"2030-01-16T02:00:00+24:00"}}',
             '{"operation_type":"bulk_serial_sync","target_organizations":[101]}',
             '{"target_organizations":[1%s]}' % ("0" * 5000),
             "[]",
