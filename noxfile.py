@@ -163,22 +163,19 @@ def lint(session):
     format_check(session)
 
 
-# black --check over the whole repository fails the format session once this is True (after the
-# repository is formatted); until then it reports. Named files (nox -s format -- FILE) always count.
-BLACK_ENFORCED = True
-
-
 @nox.session(name="format")
 def format_check(session):
-    """black --check (pyproject.toml: line length 160) over the repository, or the files named."""
-    enforced = BLACK_ENFORCED or bool(session.posargs)
-    with session.chdir(ROOT):  # its cache in the repository, never the user's ~/.cache
-        env = {"BLACK_CACHE_DIR": str(ROOT / ".cache" / "black")}
-        output = session.run("black", "--check", *(session.posargs or ["."]), silent=True, success_codes=[0, 1, 123], env=env, external=True)
-    verdict = [line for line in output.splitlines() if line.startswith("would reformat")] + output.strip().splitlines()[-1:]
-    session.log("black: %s%s" % (verdict[-1], "" if enforced else " (informational until the repository is formatted)"))
-    if enforced and (verdict[:-1] or "error" in output.lower()):
-        session.error("\n".join(verdict))
+    """black --check over the repository (line length 160), the EDA source at 100 (galaxy-importer's EDA lint), or the files named."""
+    eda = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "extensions" / "eda").rglob("*.py"))
+    runs = [[*session.posargs]] if session.posargs else [["."], ["--line-length", "100", *eda]]
+    env = {"BLACK_CACHE_DIR": str(ROOT / ".cache" / "black")}  # never the user's ~/.cache
+    for arguments in runs:
+        with session.chdir(ROOT):
+            output = session.run("black", "--check", *arguments, silent=True, success_codes=[0, 1, 123], env=env, external=True)
+        verdict = [line for line in output.splitlines() if line.startswith("would reformat")] + output.strip().splitlines()[-1:]
+        session.log("black %s: %s" % (" ".join(arguments)[:60], verdict[-1]))
+        if verdict[:-1] or "error" in output.lower():
+            session.error("\n".join(verdict))
 
 
 @nox.session

@@ -11,7 +11,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.zequenze.control.plugins.module_utils.api_session import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.zequenze.control.plugins.module_utils.client import Client
+from ansible_collections.zequenze.control.plugins.module_utils.client import client_for
 from ansible_collections.zequenze.control.plugins.module_utils.connection_options import DEFAULT_API_URL, MAX_TIMEOUT, MIN_TIMEOUT
 from ansible_collections.zequenze.control.plugins.module_utils.create_reconciler import CreateSettings
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
@@ -111,14 +111,7 @@ def operations_for(module):
     if not params["validate_certs"]:
         module.warn("validate_certs is false: the API's TLS certificate is not checked")
     try:
-        client = Client(
-            params["api_url"],
-            params["api_token"],
-            validate_certs=params["validate_certs"],
-            ca_path=params["ca_path"],
-            timeout=params["timeout"],
-            max_retries=params["max_retries"],
-        )
+        client = client_for(params)
     except ZequenzeError as error:
         fail(module, error)
     if client.plain_http_warning:

@@ -192,3 +192,9 @@ class Client:
 
     def close(self):
         self.session.close()
+
+
+def client_for(options, **extra):
+    """A Client from connection options named as the modules and the event source name them."""
+    names = ("validate_certs", "ca_path", "timeout", "max_retries")
+    return Client(options["api_url"], options["api_token"], **dict(((name, options[name]) for name in names), **extra))

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zequenze.control.plugins.module_utils.client import Client
+from ansible_collections.zequenze.control.plugins.module_utils.client import client_for
 from ansible_collections.zequenze.control.plugins.module_utils.errors import ZequenzeError
 from ansible_collections.zequenze.control.plugins.module_utils.operations import Operations
 from ansible_collections.zequenze.control.plugins.plugin_utils.operation_watch import OperationWatch
@@ -17,14 +17,7 @@ from ansible_collections.zequenze.control.plugins.plugin_utils.operation_watch i
 
 def build_watch(settings):
     """Build the watch over the API that the settings (see event_source_args) describe."""
-    client = Client(
-        settings["api_url"],
-        settings["api_token"],
-        validate_certs=settings["validate_certs"],
-        ca_path=settings["ca_path"],
-        timeout=settings["timeout"],
-        max_retries=settings["max_retries"],
-    )
+    client = client_for(settings)
     return OperationWatch(
         Operations(client),
         page_size=settings["page_size"],

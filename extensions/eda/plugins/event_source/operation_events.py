@@ -198,7 +198,13 @@ SOURCE_RECOVERED = "source_recovered"
 class Poller:
     """Runs the watch's polls in a thread, paced by interval, backing off after failures."""
 
-    def __init__(self, watch: OperationWatch, settings: dict, sleep: object = None, jitter: object = None) -> None:
+    def __init__(
+        self,
+        watch: OperationWatch,
+        settings: dict,
+        sleep: object = None,
+        jitter: object = None,
+    ) -> None:
         """Poll with watch; sleep and jitter are replaceable for tests."""
         self.watch = watch
         self.interval = settings["interval"]
@@ -215,7 +221,12 @@ class Poller:
         return max(self.interval, ceiling * (0.5 + self._jitter() / 2))
 
     def _error_event(self, error: Exception) -> dict:
-        return {"type": SOURCE_ERROR, "error": error_text(error), "failed_polls": self.failed_polls, "api_url": self.watch.operations.client.api_url}
+        return {
+            "type": SOURCE_ERROR,
+            "error": error_text(error),
+            "failed_polls": self.failed_polls,
+            "api_url": self.watch.operations.client.api_url,
+        }
 
     async def run_once(self, queue: asyncio.Queue) -> float:
         """One poll; put its events on the queue and return the seconds to wait before the next."""
@@ -233,7 +244,13 @@ class Poller:
                 self.reported = True
             return self._backoff()
         if self.reported:
-            await queue.put({"type": SOURCE_RECOVERED, "failed_polls": self.failed_polls, "api_url": client.api_url})
+            await queue.put(
+                {
+                    "type": SOURCE_RECOVERED,
+                    "failed_polls": self.failed_polls,
+                    "api_url": client.api_url,
+                },
+            )
         self.failed_polls = 0
         self.reported = False
         for event in events:

@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.zequenze.control.extensions.eda.plugins.event_source import operation_events
-from ansible_collections.zequenze.control.plugins.module_utils.client import Client
+from ansible_collections.zequenze.control.plugins.module_utils.client import Client, client_for
 from ansible_collections.zequenze.control.plugins.module_utils.errors import (
     AuthenticationError,
     InputError,
@@ -127,7 +127,7 @@ def test_the_token_never_appears_in_an_event():
 def test_main_watches_the_api_and_closes_the_client(monkeypatch):
     api = FakeApi()
     api.records = [make_record(2, status="in_progress")]
-    monkeypatch.setattr(event_source_watch, "Client", lambda *a, **k: Client(*a, session=api.session, **k))
+    monkeypatch.setattr(event_source_watch, "client_for", lambda settings: client_for(settings, session=api.session))
     queue = asyncio.Queue()
 
     async def scenario():
