@@ -8,7 +8,6 @@ __metaclass__ = type
 
 import os
 import subprocess
-import sys
 
 from tests.support.paths import REPO
 from tests.support.tiers import install_get_pip_standin, python_links
@@ -28,14 +27,3 @@ def python_version(tools):
     return subprocess.run(
         [str(tools / "python"), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True, check=True
     ).stdout.strip()
-
-
-def stream(command, cwd, env):
-    """Run a command, printing its output as it comes; (exit status, output)."""
-    print("==> %s" % " ".join(str(part) for part in command), flush=True)
-    process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-    lines = []
-    for line in process.stdout:
-        sys.stdout.write(line)
-        lines.append(line)
-    return process.wait(), "".join(lines)

@@ -34,6 +34,7 @@ from tests.support.ansible_env import ansible_environment
 from tests.support.emulator_process import EmulatorError, EmulatorProcess
 from tests.support.package import bin_under_test, dev_bin
 from tests.support.paths import REPO
+from tests.support.tiers import stream
 from tests.support.tree import collection_tree
 
 # The organizations each target's token sees (the errors target asks for 124 to provoke a 403).
@@ -110,7 +111,7 @@ def run_targets(parent, work, run_id, args, tools, time_scale):
     tree, env = ansible_test.prepare(parent, tools)
     with EmulatorProcess(tokens=write_tokens(work / "tokens.yml", run_id), time_scale=time_scale, workdir=work / "emulator") as emulator:
         write_integration_config(tree, emulator.api_url, run_id)
-        status, output = ansible_test.stream(
+        status, output = stream(
             [tools / "ansible-test", "integration", "--venv", "--python", ansible_test.python_version(tools), "--color", "no"] + list(args), tree, env
         )
     problems = ["ansible-test integration exited %d" % status] if status else []
@@ -123,7 +124,7 @@ def run_examples(parent, work, tools):
     (work / "examples").mkdir()
     with EmulatorProcess(time_scale=600, workdir=work / "examples") as emulator:
         env = ansible_environment(work / "examples" / "home", emulator.environment(), parent, PATH=os.pathsep.join([str(tools), os.environ.get("PATH", "")]))
-        status, output = ansible_test.stream([tools / "ansible-playbook", "-i", "localhost,", "-c", "local", playbook], work, env)
+        status, output = stream([tools / "ansible-playbook", "-i", "localhost,", "-c", "local", playbook], work, env)
     return (["the modules' EXAMPLES failed (exit %d)" % status] if status else []), output
 
 

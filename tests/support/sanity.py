@@ -20,6 +20,7 @@ import tempfile
 from tests.support import ansible_test
 from tests.support.package import bin_under_test, run_in_collections_path
 from tests.support.paths import REPO
+from tests.support.tiers import stream
 from tests.support.tree import known_files
 
 RAN = re.compile(r'^Running sanity test "[^"]*"(?: on Python ([0-9.]+))?$', re.M)
@@ -57,7 +58,7 @@ def main(args):
     parent = REPO / ".tree" / ("sanity-" + tools.parent.name)
     try:
         tree, env = ansible_test.prepare(parent, tools)
-        status, output = ansible_test.stream([tools / "ansible-test", "sanity", "--venv", "--color", "no"] + list(args), tree, env)
+        status, output = stream([tools / "ansible-test", "sanity", "--venv", "--color", "no"] + list(args), tree, env)
         with tempfile.TemporaryDirectory(prefix="zequenze-sanity-doc-") as home:
             problems = (["ansible-test sanity exited %d" % status] if status else []) + render_problems(parent, tree, home)
     except (OSError, subprocess.CalledProcessError) as error:

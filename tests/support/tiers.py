@@ -88,17 +88,14 @@ def run_pytest(session, name, folder, *args, python=sys.executable, cwd=None, en
 
 
 def tee(session, command, cwd=None, env=None):
-    """Run COMMAND, print its output as it comes, and return (exit status, output)."""
-    session.log(" ".join(str(part) for part in command))
-    process = subprocess.Popen(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=dict(os.environ, **(env or {})),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    )
+    """Run COMMAND in the session (ENV on top of the environment); (exit status, output)."""
+    return stream(command, cwd, dict(os.environ, **(env or {})), announce=session.log)
+
+
+def stream(command, cwd, env, announce=lambda line: print("==> %s" % line, flush=True)):
+    """Run a command, printing its output as it comes; (exit status, output)."""
+    announce(" ".join(str(part) for part in command))
+    process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     lines = []
     for line in process.stdout:
         sys.stdout.write(line)
